@@ -1,0 +1,1 @@
+"""Golden tasks, checks, providers, runner, results store and scores."""

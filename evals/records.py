@@ -1,0 +1,151 @@
+"""Records shared by tasks, checks, providers, runner and store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RESULT_VERSION = 1
+TIERS = ("coding", "agent", "long_context", "chat", "extraction")
+
+ProviderKind = Literal["real", "replay", "sim", "recorded"]
+
+# Tool-call failure taxonomy (DESIGN.md). `None` means the attempt did not fail on a tool call.
+TOOL_FAILURES = (
+    "no_call",
+    "unexpected_call",
+    "wrong_function",
+    "hallucinated_function",
+    "malformed_arguments",
+    "arguments_not_object",
+    "missing_required",
+    "unexpected_argument",
+    "wrong_type",
+    "wrong_value",
+    "wrong_call_count",
+    "truncated",
+    "provider_rejected",
+)
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One tool call as the model sent it: `arguments` is the raw string, possibly malformed JSON."""
+
+    name: str
+    arguments: str
+
+
+@dataclass
+class Response:
+    """What a provider returns for one attempt: data, never an exception."""
+
+    content: str | None = None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    finish_reason: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float | None = None
+    latency_ms: float | None = None
+    ttft_ms: float | None = None
+    error_type: str | None = None  # set when the call failed (status=error)
+    error: str | None = None  # short, secret-free message
+
+    @property
+    def ok(self) -> bool:
+        return self.error_type is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "content": self.content,
+            "tool_calls": [{"name": c.name, "arguments": c.arguments} for c in self.tool_calls],
+            "finish_reason": self.finish_reason,
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one check on one response. `failure` is a taxonomy code or a short check code."""
+
+    passed: bool
+    score: float
+    reason: str
+    failure: str | None = None
+
+
+class Reference(BaseModel):
+    """An answer that must pass the task's own checks (proves the task is solvable)."""
+
+    model_config = ConfigDict(extra="forbid")
+    content: str | None = None
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)  # {name, arguments: dict | str}
+
+    def as_response(self) -> Response:
+        calls = []
+        for call in self.tool_calls:
+            args = call.get("arguments", {})
+            raw = args if isinstance(args, str) else json.dumps(args, sort_keys=True)
+            calls.append(ToolCall(name=str(call.get("name", "")), arguments=raw))
+        return Response(
+            content=self.content,
+            tool_calls=calls,
+            finish_reason="tool_calls" if calls else "stop",
+        )
+
+
+class Task(BaseModel):
+    """A golden task as written in golden_tasks/<tier>/*.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    tier: str
+    description: str | None = None
+    messages: list[dict[str, Any]]
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: Any = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    checks: list[dict[str, Any]]
+    agent: dict[str, Any] | None = None
+    reference: Reference
+    source: str | None = None  # file the task was loaded from (not part of the hash)
+
+    def content_hash(self) -> str:
+        """Stable hash of what is sent to the model and how it is graded."""
+        payload = self.model_dump(exclude={"source", "description"}, mode="json")
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+class Result(BaseModel):
+    """One attempt: the row shared by the SQLite store and the JSONL export."""
+
+    model_config = ConfigDict(extra="ignore")
+    version: int = RESULT_VERSION
+    run_id: str | None = None
+    task_id: str
+    task_hash: str | None = None
+    tier: str
+    model: str
+    repeat: int = 0
+    provider_kind: ProviderKind | None = None
+    status: Literal["ok", "error"] = "ok"
+    error_type: str | None = None
+    passed: bool | None = None
+    failure: str | None = None
+    check_details: list[dict[str, Any]] | None = None
+    latency_ms: float | None = None
+    ttft_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float | None = None
+    response: dict[str, Any] | None = None
+
+
+def cache_key(model: str, task_hash: str, params: dict[str, Any], repeat: int) -> str:
+    """Key of one cell: the same model, task content, params and repeat is never paid for twice."""
+    blob = json.dumps([model, task_hash, params, repeat], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
