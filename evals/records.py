@@ -54,6 +54,8 @@ class Response:
     ttft_ms: float | None = None
     error_type: str | None = None  # set when the call failed (status=error)
     error: str | None = None  # short, secret-free message
+    retryable: bool = False  # transient failure: the runner may try again
+    retry_after_s: float | None = None  # server-requested wait (429 retry-after)
 
     @property
     def ok(self) -> bool:

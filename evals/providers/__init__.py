@@ -1,0 +1,1 @@
+"""Providers turn (task, model, repeat) into a Response record; they never raise for a failed call."""
