@@ -1,0 +1,344 @@
+"""The `routing` command line. Thin: each command parses options, calls one function, prints.
+
+Heavy imports (pydantic models, pandas, litellm) happen inside commands so `routing --help` is fast.
+Domain errors become one-line messages with exit code 1 here and only here; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+CONFIG_HELP = "routing.yaml to use; relative paths inside it resolve against its folder."
+
+
+class RoutingGroup(click.Group):
+    """Turns domain errors into `Error: <file>: <field>: <message>` and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from routing.errors import RoutingError
+
+        try:
+            return super().invoke(ctx)
+        except RoutingError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def config_option(fn: Callable) -> Callable:
+    @click.option("--config", "config_path", default="routing.yaml", show_default=True, help=CONFIG_HELP)
+    @functools.wraps(fn)
+    def wrapper(*args: Any, config_path: str, **kwargs: Any) -> Any:
+        from routing.config import load_config
+
+        return fn(*args, config=load_config(config_path), **kwargs)
+
+    return wrapper
+
+
+def err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def out_console() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=True)
+
+
+@click.group(cls=RoutingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="routing-recommender")
+def main() -> None:
+    """Eval-driven weekly LLM routing: test the leaderboard movers on your golden tasks, propose a policy."""
+
+
+def _mode(simulate: bool, replay: str | None, results: str | None = None) -> tuple[str, Path | None]:
+    chosen = [
+        name for name, on in (("--simulate", simulate), ("--replay", replay), ("--results", results)) if on
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one of {', '.join(chosen)}")
+    if simulate:
+        return "simulate", None
+    if replay:
+        return "replay", Path(replay)
+    if results:
+        return "results", Path(results)
+    return "real", None
+
+
+class Progress:
+    """A progress bar on stderr for long runs (quiet when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console(),
+            transient=True,
+        )
+        self.task_id: Any = None
+
+    def start(self, run_id: str, total: int) -> None:
+        self.progress.start()
+        self.task_id = self.progress.add_task(f"eval {run_id}", total=total)
+
+    def advance(self, _result: Any) -> None:
+        if self.task_id is not None:
+            self.progress.advance(self.task_id)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+@main.command()
+@click.option("--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere).")
+@click.option("--replay", type=click.Path(dir_okay=False), help="Re-grade recorded responses (JSONL).")
+@click.option("--results", type=click.Path(dir_okay=False), help="Decide from recorded verdicts (JSONL).")
+@click.option("--tiers", help="Comma-separated tiers (default: all configured).")
+@click.option("--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd).")
+@click.option("--rankings", type=click.Path(), help="Folder of rankings snapshots.")
+@click.option("--policy", type=click.Path(dir_okay=False), help="Current policy (default: paths.policy).")
+@click.option("--out", type=click.Path(file_okay=False), help="Report folder (default: reports/<date>).")
+@click.option("--date", "day", help="Report date (default: today).")
+@config_option
+def recommend(
+    config: Any,
+    simulate: bool,
+    replay: str | None,
+    results: str | None,
+    tiers: str | None,
+    budget_usd: float | None,
+    rankings: str | None,
+    policy: str | None,
+    out: str | None,
+    day: str | None,
+) -> None:
+    """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report."""
+    from routing.recommend import RecommendOptions
+    from routing.recommend import recommend as run_recommend
+    from routing.summary import print_summary
+
+    mode, source = _mode(simulate, replay, results)
+    opts = RecommendOptions(
+        mode=mode,  # type: ignore[arg-type]
+        source=source,
+        tiers=tiers,
+        budget_usd=budget_usd,
+        rankings=Path(rankings) if rankings else None,
+        policy=Path(policy) if policy else None,
+        out=Path(out) if out else None,
+    )
+    if day:
+        opts.day = day
+    progress = Progress()
+    try:
+        rec = run_recommend(config, opts, on_result=progress.advance, on_start=progress.start)
+    finally:
+        progress.stop()
+    print_summary(out_console(), rec, config)
+
+
+@main.command("eval")
+@click.option("--simulate", is_flag=True, help="Offline: simulated models.")
+@click.option("--replay", type=click.Path(dir_okay=False), help="Re-grade recorded responses (JSONL).")
+@click.option("--tasks", "tasks_path", type=click.Path(), help="Task file or folder (default: each tier's).")
+@click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
+@click.option("--tiers", help="Comma-separated tiers.")
+@click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
+@click.option("--budget-usd", type=float, help="Spend cap for this run.")
+@click.option("--resume", help="Run id to resume: only missing cells are called.")
+@config_option
+def eval_cmd(
+    config: Any,
+    simulate: bool,
+    replay: str | None,
+    tasks_path: str | None,
+    models: str | None,
+    tiers: str | None,
+    repeats: int | None,
+    budget_usd: float | None,
+    resume: str | None,
+) -> None:
+    """Run golden tasks against models and store every result; prints the run id on its last line."""
+    from routing.eval_cmd import run_eval
+
+    mode, source = _mode(simulate, replay)
+    progress = Progress()
+    try:
+        summary = run_eval(
+            config,
+            mode,
+            source,
+            tasks_path,
+            models,
+            tiers,
+            repeats,
+            budget_usd,
+            resume,
+            on_result=progress.advance,
+            on_start=progress.start,
+        )
+    finally:
+        progress.stop()
+    err = err_console()
+    err.print(f"{summary.completed} attempts run, {summary.reused} reused, {summary.errors} errors")
+    if summary.stopped_for_budget:
+        err.print(f"[yellow]budget reached: {summary.skipped_for_budget} attempts not run[/yellow]")
+    click.echo(summary.run_id)
+
+
+@main.command()
+@click.option("--run", "run_id", help="Run id (default: the latest).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@config_option
+def score(config: Any, run_id: str | None, fmt: str) -> None:
+    """Scores per model x tier for a stored run."""
+    from evals.scores import score_all
+    from evals.store import ResultStore
+    from routing.summary import print_scores, scores_csv
+
+    with ResultStore(config.resolve(config.paths.store)) as store:
+        chosen = store.require_run(run_id)
+        scores = score_all(store.results(chosen))
+    if fmt == "json":
+        click.echo(json.dumps({"run_id": chosen, "scores": [s.to_dict() for s in scores]}, indent=2))
+    elif fmt == "csv":
+        click.echo(scores_csv(scores), nl=False)
+    else:
+        print_scores(out_console(), scores, chosen)
+
+
+@main.group()
+def results() -> None:
+    """Stored results."""
+
+
+@results.command("export")
+@click.argument("run_id")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="JSONL file to write.")
+@config_option
+def results_export(config: Any, run_id: str, out: str) -> None:
+    """Write a run's results as JSONL (the format `recommend --results` reads)."""
+    from evals.results_io import write_results
+    from evals.store import ResultStore
+
+    with ResultStore(config.resolve(config.paths.store)) as store:
+        rows = store.results(store.require_run(run_id))
+    write_results(rows, out)
+    err_console().print(f"{len(rows)} results -> {out}")
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+def diff(old: str, new: str) -> None:
+    """Semantic diff of two policy files."""
+    from routing.diff import diff_policies
+    from routing.policy import load_policy
+
+    for change in diff_policies(load_policy(old), load_policy(new)):
+        for line in change.lines:
+            click.echo(line)
+
+
+@main.group()
+def export() -> None:
+    """Export a policy for a gateway."""
+
+
+@export.command("litellm")
+@click.option("--policy", "policy_path", type=click.Path(dir_okay=False), help="Default: paths.proposed.")
+@click.option("--stage", type=int, help="Rollout stage (1-based) from the rollout plan's stages.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@config_option
+def export_litellm(config: Any, policy_path: str | None, stage: int | None, out: str | None) -> None:
+    """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
+    from routing.export_cmd import export_litellm_yaml
+
+    text = export_litellm_yaml(config, policy_path, stage)
+    if out:
+        from routing.yamlio import atomic_write
+
+        atomic_write(out, text)
+        err_console().print(f"wrote {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def tasks() -> None:
+    """Golden tasks."""
+
+
+@tasks.command("validate")
+@click.argument("path", required=False, type=click.Path())
+@config_option
+def tasks_validate(config: Any, path: str | None) -> None:
+    """Check task schemas and that each task's reference passes its own checks."""
+    from evals.tasks import load_tasks, validate_tasks
+
+    paths = [Path(path)] if path else [config.resolve(t.tasks) for t in config.tiers.values()]
+    loaded = [t for p in paths for t in load_tasks(p)]
+    problems = validate_tasks(loaded)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {len(loaded)} tasks")
+    click.echo(f"{len(loaded)} tasks valid")
+
+
+@main.group()
+def rankings() -> None:
+    """Public ranking snapshots and momentum."""
+
+
+@rankings.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@config_option
+def rankings_import(config: Any, files: tuple[str, ...]) -> None:
+    """Import weekly top-N JSON/CSV, rankings-daily JSON or a manual weekly YAML into snapshots."""
+    from routing.rankings import import_file, save_snapshot
+
+    folder = config.resolve(config.paths.rankings)
+    count = 0
+    for file in files:
+        for snapshot in import_file(Path(file)):
+            path = save_snapshot(snapshot, folder)
+            count += 1
+            err_console().print(f"{file} -> {path}")
+    click.echo(f"{count} snapshot(s) written to {folder}")
+
+
+@rankings.command("show")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@config_option
+def rankings_show(config: Any, fmt: str) -> None:
+    """Momentum of the latest week against the one before."""
+    from routing.momentum import compute_momentum
+    from routing.rankings import load_snapshots
+    from routing.summary import momentum_json, print_momentum
+
+    snapshots = load_snapshots(config.resolve(config.paths.rankings))
+    momentum = compute_momentum(snapshots)
+    if fmt == "json":
+        click.echo(json.dumps(momentum_json(momentum, snapshots), indent=2))
+    else:
+        print_momentum(out_console(), momentum, snapshots)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The eval stage shared by `routing eval` and `routing recommend`: provider, cells, run id, run."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evals.providers.base import Provider
+from evals.records import Result, Task
+from evals.runner import Cell, RunSummary, plan_cells, run_cells
+from evals.store import ResultStore
+from routing.config import Config
+
+Prices = dict[str, tuple[float, float]]  # slug -> (input, output) USD per Mtok
+
+
+def price_table(snapshot_rows: Sequence[Any], config: Config) -> Prices:
+    """Prices from the rankings snapshot rows (latest wins), then the config's per-model overrides."""
+    prices: Prices = {}
+    for row in snapshot_rows:
+        inp = getattr(row, "prompt_price_per_mtok", None)
+        out = getattr(row, "completion_price_per_mtok", None)
+        if inp is not None and out is not None:
+            prices[row.slug] = (float(inp), float(out))
+    for model, override in config.models.items():
+        if override.price is not None:
+            prices[model] = (override.price.input_per_mtok, override.price.output_per_mtok)
+    return prices
+
+
+def estimate_cell_usd(prices: Prices) -> Callable[[Cell], float | None]:
+    """Upper-bound cost of one attempt: full prompt plus max_tokens of output (used by the budget guard)."""
+    from evals.providers.sim import estimate_tokens
+
+    def estimate(cell: Cell) -> float | None:
+        price = prices.get(cell.model)
+        if price is None:
+            return None
+        prompt = estimate_tokens([cell.task.messages, cell.task.tools])
+        completion = int(cell.task.params.get("max_tokens", 1024))
+        return (prompt * price[0] + completion * price[1]) / 1e6
+
+    return estimate
+
+
+def make_provider(
+    mode: str, config: Config, tasks: Sequence[Task], prices: Prices, source: Path | None
+) -> Any:
+    """Providers are imported lazily: LiteLLM is only loaded when a run needs it."""
+    if mode == "simulate":
+        from evals.providers.sim import SimProvider
+
+        return SimProvider(list(tasks), prices, seed=config.eval.seed)
+    if mode == "replay":
+        from evals.providers.replay import ReplayProvider
+
+        assert source is not None
+        return ReplayProvider(source)
+    from evals.providers.real import LiteLLMProvider
+
+    return LiteLLMProvider(config)
+
+
+def run_id_for(mode: str, pairs: Sequence[tuple[Task, str]], repeats: int, fingerprint: str) -> str:
+    """Simulated and replayed runs get a content-derived id (same inputs, same run, same bytes);
+    real runs get a fresh id, because a rerun of real models is new evidence."""
+    if mode == "real":
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return f"r-{stamp}-{secrets.token_hex(3)}"
+    blob = json.dumps(
+        [sorted((t.id, t.content_hash(), m) for t, m in pairs), repeats, fingerprint], separators=(",", ":")
+    )
+    prefix = "sim" if mode == "simulate" else "replay"
+    return f"{prefix}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
+
+
+def execute(
+    mode: str,
+    config: Config,
+    store_path: Path,
+    pairs: Sequence[tuple[Task, str]],
+    prices: Prices,
+    *,
+    source: Path | None = None,
+    budget_usd: float | None = None,
+    repeats: int | None = None,
+    resume: str | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    on_start: Callable[[str, int], None] | None = None,
+) -> RunSummary:
+    """Run (task, model) pairs x repeats through the provider; every result lands in the store."""
+    repeats = repeats or config.eval.repeats
+    tasks = list({t.id: t for t, _ in pairs}.values())
+    provider: Provider = make_provider(mode, config, tasks, prices, source)
+    fingerprint = getattr(provider, "fingerprint", lambda: "")()
+    if mode == "replay" and source is not None:
+        fingerprint = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:12]
+    run_id = resume or run_id_for(mode, pairs, repeats, fingerprint)
+    cells = plan_cells(pairs, repeats)
+    with ResultStore(store_path) as store:
+        if resume and store.run_info(resume) is None:
+            from routing.errors import RoutingError
+
+            raise RoutingError(f"{store_path}: unknown run id {resume!r} to resume")
+        store.start_run(run_id, provider.kind, {"mode": mode, "repeats": repeats, "cells": len(cells)})
+        if on_start:
+            on_start(run_id, len(cells))
+        budget = config.eval.budget_usd if budget_usd is None else budget_usd
+        return asyncio.run(
+            run_cells(
+                provider,
+                store,
+                run_id,
+                cells,
+                concurrency=config.eval.concurrency,
+                max_attempts=config.eval.max_attempts,
+                max_wall_s=config.eval.timeout_s * config.eval.max_attempts,
+                budget_usd=budget,
+                estimate_usd=estimate_cell_usd(prices),
+                on_result=on_result,
+            )
+        )
+
+
+def pairs_for(tasks_by_tier: Mapping[str, Sequence[Task]], models_by_tier: Mapping[str, Sequence[str]]):
+    """Every task of a tier paired with every candidate of that tier."""
+    return [
+        (t, m) for tier, tasks in tasks_by_tier.items() for m in models_by_tier.get(tier, ()) for t in tasks
+    ]

@@ -1,0 +1,285 @@
+"""`routing recommend`: rankings -> candidates -> eval -> scores -> proposal -> diff -> rollout -> report.
+
+Inputs are all loaded and validated before anything is written, so a bad file costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from evals.records import Result, Task
+from evals.results_io import read_results
+from evals.scores import Score, score_all
+from routing.config import Config, TierConfig
+from routing.errors import InputError
+from routing.policy import Policy, PolicyMeta, dump_policy, load_policy
+from routing.proposal import Decision, propose
+from routing.yamlio import atomic_write, dump_yaml
+
+Mode = Literal["simulate", "replay", "results", "real"]
+
+
+@dataclass
+class RecommendOptions:
+    mode: Mode = "simulate"
+    source: Path | None = None  # replay or results file
+    tiers: str | None = None
+    budget_usd: float | None = None
+    rankings: Path | None = None
+    policy: Path | None = None
+    out: Path | None = None
+    day: str = field(default_factory=lambda: date.today().isoformat())
+
+
+@dataclass
+class Recommendation:
+    policy: Policy
+    current: Policy | None
+    decisions: list[Decision]
+    scores: list[Score]
+    changes: list[Any]
+    rollout: dict[str, Any]
+    outputs: dict[str, Path]
+    run_id: str | None
+    provider_kind: str
+    simulated: bool
+    budget_note: str | None = None
+
+
+@dataclass
+class Inputs:
+    """Everything `recommend` reads, validated."""
+
+    current: Policy | None
+    current_path: Path
+    tier_configs: dict[str, TierConfig]
+    tasks: dict[str, list[Task]] = field(default_factory=dict)
+    momentum: list[Any] = field(default_factory=list)
+    snapshots: list[Any] = field(default_factory=list)
+    candidates: dict[str, list[str]] = field(default_factory=dict)
+    movers: dict[str, list[str]] = field(default_factory=dict)
+    results: list[Result] | None = None
+
+
+def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Path]:
+    """The production policy. Missing is fine for a first run unless the user named the file."""
+    path = config.resolve(given) if given else config.resolve(config.paths.policy)
+    if not path.exists() and given is None:
+        return None, path
+    return load_policy(path), path
+
+
+def load_tier_tasks(config: Config, tiers: list[str]) -> dict[str, list[Task]]:
+    from evals.tasks import load_tasks, validate_tasks
+
+    tasks: dict[str, list[Task]] = {}
+    for name in tiers:
+        folder = config.resolve(config.tiers[name].tasks)
+        if not folder.exists():
+            raise InputError(config.source, f"tiers.{name}.tasks", f"folder not found: {folder}")
+        found = load_tasks(folder, tier=name)
+        if not found:
+            raise InputError(config.source, f"tiers.{name}.tasks", f"no golden tasks in {folder}")
+        tasks[name] = found
+    problems = validate_tasks([t for group in tasks.values() for t in group])
+    if problems:
+        raise InputError(None, None, problems[0])
+    return tasks
+
+
+def rankings_inputs(config: Config, inputs: Inputs, tiers: list[str], rankings: Path | None) -> None:
+    """Momentum from the rankings snapshots and the candidate models per tier."""
+    from routing.candidates import select_candidates
+    from routing.momentum import compute_momentum
+    from routing.rankings import load_snapshots
+
+    folder = config.resolve(rankings) if rankings else config.resolve(config.paths.rankings)
+    inputs.snapshots = load_snapshots(folder) if folder.exists() else []
+    inputs.momentum = compute_momentum(inputs.snapshots)
+    for name in tiers:
+        current = inputs.current
+        chosen = select_candidates(name, config.tiers[name], config.candidates, inputs.momentum, current)
+        inputs.candidates[name] = [c.model for c in chosen]
+        growth = {c.model: c.momentum.wow_growth for c in chosen if c.momentum is not None}
+        movers = [c.model for c in chosen if any("mover" in r or "climber" in r for r in c.reasons)]
+        inputs.movers[name] = sorted(movers, key=lambda m: -(growth.get(m) or 0.0))
+
+
+def gather_inputs(config: Config, opts: RecommendOptions) -> Inputs:
+    current, current_path = load_current(config, opts.policy)
+    if opts.mode == "results":
+        assert opts.source is not None
+        results = read_results(opts.source)
+        wanted = set(config.select_tiers(opts.tiers)) if opts.tiers else None
+        results = [r for r in results if wanted is None or r.tier in wanted]
+        tier_configs = {
+            t: config.tiers.get(t) or TierConfig(tasks="") for t in dict.fromkeys(r.tier for r in results)
+        }
+        return Inputs(current, current_path, tier_configs, results=results)
+    tiers = config.select_tiers(opts.tiers)
+    inputs = Inputs(current, current_path, {t: config.tiers[t] for t in tiers})
+    inputs.tasks = load_tier_tasks(config, tiers)
+    rankings_inputs(config, inputs, tiers, opts.rankings)
+    if opts.mode == "replay":
+        from evals.providers.replay import load_replay
+
+        assert opts.source is not None
+        recorded = load_replay(opts.source)
+        for name, tasks in inputs.tasks.items():
+            ids = {t.id for t in tasks}
+            inputs.candidates[name] = sorted({m for m, task_id, _ in recorded if task_id in ids})
+    return inputs
+
+
+def meta_for(inputs: Inputs, run_id: str | None, kind: str) -> PolicyMeta:
+    as_of = inputs.snapshots[-1].meta.as_of if inputs.snapshots else None
+    return PolicyMeta(
+        rankings_as_of=str(as_of) if as_of else None,
+        run_id=run_id,
+        simulated=kind == "sim",
+        provider_kind=kind,
+    )
+
+
+def recommend(
+    config: Config,
+    opts: RecommendOptions,
+    on_result: Callable[[Result], None] | None = None,
+    on_start: Callable[[str, int], None] | None = None,
+) -> Recommendation:
+    from routing.evaluate import execute, pairs_for, price_table
+
+    inputs = gather_inputs(config, opts)
+    summary = None
+    if inputs.results is not None:
+        results = inputs.results
+        kinds = sorted({r.provider_kind or "recorded" for r in results})
+        kind = "sim" if "sim" in kinds else ("recorded" if kinds == ["recorded"] else "+".join(kinds))
+        run_ids = sorted({r.run_id for r in results if r.run_id})
+        run_id = run_ids[0] if len(run_ids) == 1 else None
+    else:
+        rows = [row for snap in inputs.snapshots for row in snap.rows]
+        prices = price_table(rows, config)
+        pairs = pairs_for(inputs.tasks, inputs.candidates)
+        summary = execute(
+            opts.mode,
+            config,
+            config.resolve(config.paths.store),
+            pairs,
+            prices,
+            source=opts.source,
+            budget_usd=opts.budget_usd,
+            on_result=on_result,
+            on_start=on_start,
+        )
+        results, run_id = summary.results, summary.run_id
+        kind = {"simulate": "sim", "replay": "replay"}.get(opts.mode, "real")
+    scores = score_all(results)
+    policy, decisions = propose(
+        inputs.tier_configs,
+        scores,
+        inputs.current,
+        meta_for(inputs, run_id, kind),
+        inputs.movers,
+        gray_share=config.rollout.stages[0],
+    )
+    budget_note = None
+    if summary is not None and summary.stopped_for_budget:
+        budget_note = (
+            f"stopped before the cap: {summary.skipped_for_budget} attempts not run "
+            f"(spent ${summary.spent_usd:.2f})"
+        )
+    return finish(config, opts, inputs, policy, decisions, scores, run_id, kind, budget_note, len(results))
+
+
+def finish(
+    config: Config,
+    opts: RecommendOptions,
+    inputs: Inputs,
+    policy: Policy,
+    decisions: list[Decision],
+    scores: list[Score],
+    run_id: str | None,
+    kind: str,
+    budget_note: str | None,
+    n_results: int,
+) -> Recommendation:
+    """Diff, rollout plan, report; then write every output atomically."""
+    from routing.diff import diff_policies, render_diff_markdown
+    from routing.report import PROVIDER_LABELS, decision_context, momentum_rows, render_report
+    from routing.rollout import plan_rollout, rollout_to_dict
+
+    baseline = inputs.current or Policy(version=1, tiers={})
+    changes = diff_policies(baseline, policy)
+    diff_md = render_diff_markdown(changes, str(inputs.current_path.name), "proposed.yaml")
+    score_map = {(s.tier, s.model): s for s in scores}
+    plan = plan_rollout(changes, policy, score_map, config.rollout)
+    rollout = rollout_to_dict(plan)
+    out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
+    proposed_path = config.resolve(config.paths.proposed)
+    snapshot = inputs.snapshots[-1] if inputs.snapshots else None
+    report = render_report(
+        {
+            "date": opts.day,
+            "simulated": kind == "sim",
+            "recorded": opts.mode == "results",
+            "source": opts.source,
+            "provider_label": PROVIDER_LABELS.get(kind, kind),
+            "run_id": run_id,
+            "n_results": n_results,
+            "rankings_as_of": snapshot.meta.as_of if snapshot else None,
+            "rankings_source": snapshot.meta.source_url if snapshot else None,
+            "current_path": inputs.current_path.name,
+            "proposed_path": proposed_path.name,
+            "n_changed": sum(1 for c in changes if c.kind != "unchanged"),
+            "n_tiers": len(policy.tiers),
+            "budget_note": budget_note,
+            "decisions": [decision_context(d, inputs.tier_configs[d.tier], scores) for d in decisions],
+            "momentum": momentum_rows(inputs.momentum),
+            "diff_markdown": diff_md,
+            "rollout_summary": rollout_summary(rollout),
+            "n_tasks": sum(len(t) for t in inputs.tasks.values()) or len({s.tier for s in scores}),
+            "task_sources": ", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
+            "provider_kinds": ", ".join(sorted({k for s in scores for k in s.provider_kinds})) or "n/a",
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    )
+    outputs = {
+        "proposed": atomic_write(proposed_path, dump_policy(policy)),
+        "report": atomic_write(out_dir / "report.md", report),
+        "diff": atomic_write(out_dir / "diff.md", diff_md),
+        "rollout": atomic_write(out_dir / "rollout.yaml", dump_yaml(rollout)),
+        "scores": atomic_write(
+            out_dir / "scores.json", json.dumps([s.to_dict() for s in scores], indent=2) + "\n"
+        ),
+    }
+    return Recommendation(
+        policy,
+        inputs.current,
+        decisions,
+        scores,
+        changes,
+        rollout,
+        outputs,
+        run_id,
+        kind,
+        kind == "sim",
+        budget_note,
+    )
+
+
+def rollout_summary(rollout: dict[str, Any]) -> str:
+    tiers = rollout.get("tiers") or []
+    if not tiers:
+        return "No tier changes: nothing to roll out."
+    lines = []
+    for tier in tiers:
+        stages = tier.get("stages") or []
+        shares = " → ".join(f"{s['share']:.0%}" for s in stages)
+        lines.append(f"- **{tier['tier']}**: {tier.get('model', '')} {shares}".rstrip())
+    return "\n".join(lines)
