@@ -1,0 +1,72 @@
+from evals.records import Result
+from evals.scores import (
+    cost_per_success,
+    percentile,
+    score,
+    score_all,
+    success_rate,
+    tool_failure_rate,
+    wilson_interval,
+)
+
+
+def r(passed=True, *, status="ok", failure=None, cost=0.01, latency=1000.0, model="m", tier="chat"):
+    return Result(
+        task_id="t",
+        tier=tier,
+        model=model,
+        status=status,
+        passed=passed if status == "ok" else None,
+        failure=failure,
+        cost_usd=cost,
+        latency_ms=latency,
+        provider_kind="sim",
+    )
+
+
+def test_empty_list_is_safe():
+    assert success_rate([]) is None
+    assert tool_failure_rate([]) is None
+    assert cost_per_success([]) is None
+    assert percentile([], 95) is None
+    s = score("m", "chat", [])
+    assert s.n == 0 and s.success_low is None
+
+
+def test_cost_per_success_counts_failed_attempts_and_billed_errors():
+    rows = [r(True), r(False), r(True), r(status="error", cost=0.01)]
+    # 4 cents spent, 2 passes
+    assert cost_per_success(rows) == 0.02
+
+
+def test_cost_unknown_is_none_not_zero():
+    assert cost_per_success([r(True, cost=None)]) is None
+
+
+def test_errors_are_not_failures():
+    rows = [r(True), r(status="error")]
+    assert success_rate(rows) == 1.0
+    assert score("m", "chat", rows).errors == 1
+
+
+def test_tool_failure_rate_uses_taxonomy_only():
+    rows = [r(False, failure="malformed_arguments"), r(False, failure="schema_mismatch"), r(True)]
+    assert tool_failure_rate(rows) == 1 / 3
+
+
+def test_wilson_interval_known_values():
+    low, high = wilson_interval(8, 10)
+    assert round(low, 3) == 0.490 and round(high, 3) == 0.943
+    assert wilson_interval(0, 0) == (None, None)
+
+
+def test_percentile_interpolates():
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([5], 95) == 5
+
+
+def test_score_all_groups_and_sorts():
+    rows = [r(model="b"), r(model="a"), r(model="a", tier="agent")]
+    got = [(s.tier, s.model, s.n) for s in score_all(rows)]
+    assert got == [("agent", "a", 1), ("chat", "a", 1), ("chat", "b", 1)]
+    assert score_all(rows)[0].simulated
