@@ -274,12 +274,13 @@ def finish(
 
 
 def rollout_summary(rollout: dict[str, Any]) -> str:
-    tiers = rollout.get("tiers") or []
-    if not tiers:
-        return "No tier changes: nothing to roll out."
+    """One line per tier of the rollout plan for the report."""
     lines = []
-    for tier in tiers:
-        stages = tier.get("stages") or []
-        shares = " → ".join(f"{s['share']:.0%}" for s in stages)
-        lines.append(f"- **{tier['tier']}**: {tier.get('model', '')} {shares}".rstrip())
-    return "\n".join(lines)
+    for tier in rollout.get("tiers") or []:
+        stages = " → ".join(
+            f"{s['share']:.0%} (≥{s['min_requests']} requests)" for s in tier.get("stages") or []
+        )
+        lines.append(f"- **{tier['tier']}** ({tier['kind']}): {tier['candidate']}: {stages}")
+    for direct in rollout.get("direct") or []:
+        lines.append(f"- **{direct['tier']}**: applied directly: {direct['reason']}")
+    return "\n".join(lines) if lines else "No tier changes: nothing to roll out."
