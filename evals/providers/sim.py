@@ -94,8 +94,10 @@ def simulated_answer(task: Task, outcome: Outcome) -> Response:
         return ref
     rng = random.Random(outcome.rng_seed)
     if task.tools and (ref.tool_calls or any("no_tool_call" in c for c in task.checks)):
-        return tool_fault(task, ref, outcome.failure_kind or "wrong_value")
-    candidates = text_faults(ref, rng)
+        kinds = [outcome.failure_kind or "wrong_value", "wrong_value", "missing_required", "no_call"]
+        candidates = [tool_fault(task, ref, kind) for kind in kinds]
+    else:
+        candidates = text_faults(ref, rng)
     for candidate in candidates:
         if not grade(task, candidate).passed:
             return candidate

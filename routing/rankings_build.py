@@ -1,0 +1,65 @@
+"""Rebuild the shipped snapshots in reports/rankings/ from their sources.
+
+    python -m routing.rankings_build [--weekly-dir DIR] [--sources DIR] [--out DIR]
+
+The weekly top-10 files (OpenRouter's leaderboard as compiled by openrouter-inference-stats) carry no
+license, so the repository ships only the facts re-normalized by our importer, never their files; this
+module is how those snapshots were made and lets a test prove the shipped bytes still match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from routing.rankings import RankingSnapshot, import_file, save_snapshot
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_WEEKLY_DIR = REPO.parent / "shared" / "data" / "openrouter" / "weekly-top10" / "weekly_current"
+DEFAULT_OUT = REPO / "reports" / "rankings"
+DEFAULT_SOURCES = DEFAULT_OUT / "sources"
+SHIPPED_WEEKS = ("2026-04-20", "2026-04-27", "2026-05-04", "2026-05-11")
+ROUNDING_NOTE = "Tokens as displayed on the leaderboard (3 significant figures)."
+
+log = logging.getLogger(__name__)
+
+
+def build_snapshots(
+    weekly_dir: Path = DEFAULT_WEEKLY_DIR,
+    sources_dir: Path = DEFAULT_SOURCES,
+    weeks: Sequence[str] = SHIPPED_WEEKS,
+) -> list[RankingSnapshot]:
+    """The shipped weeks from the weekly top-N JSON files, plus every manual source file."""
+    snapshots: list[RankingSnapshot] = []
+    for week in weeks:
+        (snapshot,) = import_file(weekly_dir / f"{week}.json")
+        if snapshot.date != date.fromisoformat(week):
+            raise ValueError(f"{week}.json holds week {snapshot.date}")
+        meta = snapshot.meta.model_copy(update={"note": ROUNDING_NOTE})
+        snapshots.append(snapshot.model_copy(update={"meta": meta}))
+    for source in sorted(sources_dir.glob("*.yaml")):
+        snapshots.extend(import_file(source))
+    return sorted(snapshots, key=lambda s: s.date)
+
+
+def write_snapshots(snapshots: Sequence[RankingSnapshot], out_dir: Path = DEFAULT_OUT) -> list[Path]:
+    return [save_snapshot(s, out_dir) for s in snapshots]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m routing.rankings_build", description=__doc__)
+    parser.add_argument("--weekly-dir", type=Path, default=DEFAULT_WEEKLY_DIR)
+    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for path in write_snapshots(build_snapshots(args.weekly_dir, args.sources), args.out):
+        log.info("wrote %s", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
