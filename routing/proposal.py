@@ -78,11 +78,27 @@ def objective_key(score: Score, objective: str) -> tuple:
     return (cps, success, p95, score.model)
 
 
+Z_ONE_SIDED_95 = 1.6449
+
+
+def significantly_worse(challenger: Score, incumbent: Score, z_crit: float = Z_ONE_SIDED_95) -> bool:
+    """One-sided pooled two-proportion z-test: is the challenger's success rate lower at 5%?"""
+    n1, n2 = challenger.n, incumbent.n
+    if n1 == 0 or n2 == 0:
+        return False
+    p1, p2 = challenger.passes / n1, incumbent.passes / n2
+    pooled = (challenger.passes + incumbent.passes) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return False
+    return (p2 - p1) / se > z_crit
+
+
 def clearly_better(challenger: Score, incumbent: Score, objective: str) -> tuple[bool, str]:
     """Is the challenger better by a margin worth a change, and not measurably worse on success?"""
     inc_success = incumbent.success_rate or 0.0
-    if challenger.success_high is not None and challenger.success_high < inc_success:
-        return False, "its success is significantly lower than the incumbent's"
+    if significantly_worse(challenger, incumbent):
+        return False, "its success is significantly lower than the incumbent's (one-sided z-test, 5%)"
     if objective == "success":
         gain = (challenger.success_rate or 0.0) - inc_success
         return (

@@ -1,7 +1,14 @@
 from evals.scores import Score
 from routing.config import Gates, TierConfig
 from routing.policy import Policy, PolicyMeta, TierPolicy
-from routing.proposal import clearly_better, gate_failures, objective_key, propose, propose_tier
+from routing.proposal import (
+    clearly_better,
+    gate_failures,
+    objective_key,
+    propose,
+    propose_tier,
+    significantly_worse,
+)
 
 
 def sc(model, success=0.9, cps=0.01, p95=5.0, n=40, tool=0.0, tier="chat", low=None, high=None):
@@ -80,10 +87,17 @@ def test_clear_saving_switches():
 
 
 def test_cheaper_but_significantly_worse_is_rejected():
-    ok, why = clearly_better(
-        sc("new", success=0.82, cps=0.001, high=0.85), sc("old", success=0.97), "cost_per_success"
-    )
+    new, old = sc("new", success=0.80, cps=0.001, n=100), sc("old", success=0.95, n=100)
+    ok, why = clearly_better(new, old, "cost_per_success")
     assert not ok and "significantly lower" in why
+
+
+def test_small_sample_difference_is_not_significant():
+    # 14/15 vs 15/15: z ~ 1.02, below the one-sided 5% critical value
+    new, old = sc("new", success=14 / 15, n=15, cps=0.001), sc("old", success=1.0, n=15)
+    assert not significantly_worse(new, old)
+    ok, _ = clearly_better(new, old, "cost_per_success")
+    assert ok
 
 
 def test_gray_share_only_for_movers_that_passed_gates():
