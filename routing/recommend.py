@@ -49,6 +49,7 @@ class Recommendation:
     provider_kind: str
     simulated: bool
     budget_note: str | None = None
+    rankings_note: str | None = None
 
 
 @dataclass
@@ -223,6 +224,7 @@ def finish(
     out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
     proposed_path = config.resolve(config.paths.proposed)
     snapshot = inputs.snapshots[-1] if inputs.snapshots else None
+    rankings_note = staleness_note(snapshot.meta.as_of if snapshot else None, opts.day)
     report = render_report(
         {
             "date": opts.day,
@@ -239,6 +241,7 @@ def finish(
             "n_changed": sum(1 for c in changes if c.kind != "unchanged"),
             "n_tiers": len(policy.tiers),
             "budget_note": budget_note,
+            "rankings_note": rankings_note,
             "decisions": [decision_context(d, inputs.tier_configs[d.tier], scores) for d in decisions],
             "momentum": momentum_rows(inputs.momentum),
             "diff_markdown": diff_md,
@@ -259,18 +262,35 @@ def finish(
         ),
     }
     return Recommendation(
-        policy,
-        inputs.current,
-        decisions,
-        scores,
-        changes,
-        rollout,
-        outputs,
-        run_id,
-        kind,
-        kind == "sim",
-        budget_note,
+        policy=policy,
+        current=inputs.current,
+        decisions=decisions,
+        scores=scores,
+        changes=changes,
+        rollout=rollout,
+        outputs=outputs,
+        run_id=run_id,
+        provider_kind=kind,
+        simulated=kind == "sim",
+        budget_note=budget_note,
+        rankings_note=rankings_note,
     )
+
+
+STALE_AFTER_DAYS = 14
+
+
+def staleness_note(as_of: str | None, day: str) -> str | None:
+    """Rankings older than two weeks still suggest candidates, but the reader must know."""
+    if not as_of:
+        return None
+    try:
+        age = (date.fromisoformat(day[:10]) - date.fromisoformat(str(as_of)[:10])).days
+    except ValueError:
+        return None
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return f"rankings are {age} days old (as of {as_of}): import a recent week with `routing rankings import`"
 
 
 def rollout_summary(rollout: dict[str, Any]) -> str:

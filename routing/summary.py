@@ -32,6 +32,8 @@ def print_summary(console: Any, rec: Any, config: Any) -> None:
             secs(s.latency_p95_s) if s else "n/a",
         )
     console.print(table)
+    if rec.rankings_note:
+        console.print(f"[yellow]warning: {rec.rankings_note}[/yellow]")
     if rec.budget_note:
         console.print(f"[yellow]budget: {rec.budget_note}[/yellow]")
     for name, path in rec.outputs.items():

@@ -1,0 +1,163 @@
+"""The CLI through click's CliRunner, in temp folders holding their own config, tasks and policy."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from routing.cli import main
+from routing.policy import load_policy
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture
+def project(repo: Path, tmp_path: Path) -> Path:
+    """A copy of the shipped project inputs: config, golden tasks, current policy, rankings."""
+    for name in ("routing.yaml",):
+        shutil.copy(repo / name, tmp_path / name)
+    shutil.copytree(repo / "golden_tasks", tmp_path / "golden_tasks")
+    shutil.copytree(repo / "policies", tmp_path / "policies", ignore=shutil.ignore_patterns("proposed.yaml"))
+    shutil.copytree(repo / "reports" / "rankings", tmp_path / "reports" / "rankings")
+    return tmp_path
+
+
+def invoke(project: Path, *args: str):
+    return CliRunner().invoke(
+        main, [*args, "--config", str(project / "routing.yaml")], catch_exceptions=False
+    )
+
+
+def outputs(project: Path) -> list[Path]:
+    """Everything recommend may write."""
+    found = [project / "policies/proposed.yaml", project / ".routing"]
+    found += [p for p in (project / "reports").iterdir() if p.name != "rankings"]
+    return [p for p in found if p.exists()]
+
+
+def test_recommend_simulate_writes_everything(project):
+    result = invoke(project, "recommend", "--simulate", "--date", DAY)
+    assert result.exit_code == 0, result.output
+    out = project / "reports" / DAY
+    for name in ("report.md", "diff.md", "rollout.yaml", "scores.json"):
+        assert (out / name).is_file(), name
+    report = (out / "report.md").read_text()
+    assert "SIMULATED" in report.splitlines()[0]
+    proposed = load_policy(project / "policies/proposed.yaml")
+    current = load_policy(project / "policies/current.yaml")
+    assert proposed.meta.simulated is True
+    assert set(proposed.tiers) == set(current.tiers)
+    assert any(proposed.tiers[t] != current.tiers[t] for t in current.tiers)
+    assert yaml.safe_load((out / "rollout.yaml").read_text())["version"] == 1
+    assert "SIMULATED" in result.output
+
+
+def test_two_runs_give_byte_identical_proposals(project, tmp_path_factory, repo):
+    first = invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "chat,agent")
+    assert first.exit_code == 0, first.output
+    a = (project / "policies/proposed.yaml").read_bytes()
+    again = invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "chat,agent")
+    assert again.exit_code == 0
+    assert (project / "policies/proposed.yaml").read_bytes() == a
+    # and from a completely separate folder and store
+    other = tmp_path_factory.mktemp("other")
+    shutil.copytree(project, other / "p", ignore=shutil.ignore_patterns(".routing", "proposed.yaml", DAY))
+    third = invoke(other / "p", "recommend", "--simulate", "--date", DAY, "--tiers", "chat,agent")
+    assert third.exit_code == 0
+    assert (other / "p/policies/proposed.yaml").read_bytes() == a
+
+
+@pytest.mark.parametrize(
+    ("target", "edit", "expected"),
+    [
+        ("golden_tasks/chat/http-429.yaml", lambda d: d["checks"].append({"contain": "x"}), "checks[1]"),
+        ("policies/current.yaml", lambda d: d["tiers"]["chat"].update(primry="x"), "tiers.chat.primry"),
+        ("routing.yaml", lambda d: d["tiers"]["chat"].update(objective="cheap"), "tiers.chat.objective"),
+    ],
+)
+def test_malformed_input_exits_1_names_file_and_field_writes_nothing(project, target, edit, expected):
+    path = project / target
+    data = yaml.safe_load(path.read_text())
+    edit(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = invoke(project, "recommend", "--simulate", "--date", DAY)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert Path(target).name in lines[0] and expected in lines[0]
+    assert outputs(project) == []
+
+
+def test_unknown_tier_is_a_domain_error(project):
+    result = invoke(project, "recommend", "--simulate", "--tiers", "nope")
+    assert result.exit_code == 1 and "valid: coding" in result.output
+
+
+def test_conflicting_modes_are_a_usage_error(project):
+    result = invoke(project, "recommend", "--simulate", "--replay", "x.jsonl")
+    assert result.exit_code == 2
+
+
+def test_eval_prints_run_id_last_then_score_export_and_recommend_results(project):
+    result = invoke(
+        project, "eval", "--simulate", "--tiers", "chat", "--models", "a/cheap,b/dear", "--repeats", "2"
+    )
+    assert result.exit_code == 0, result.output
+    run_id = result.output.strip().splitlines()[-1]
+    assert run_id.startswith("sim-")
+    scored = invoke(project, "score", "--run", run_id, "--format", "json")
+    data = yaml.safe_load(scored.output)
+    assert data["run_id"] == run_id
+    assert {s["model"] for s in data["scores"]} == {"a/cheap", "b/dear"}
+    assert all(s["n"] == 10 for s in data["scores"])  # 5 chat tasks x 2 repeats
+    export = project / "results.jsonl"
+    assert invoke(project, "results", "export", run_id, "--out", str(export)).exit_code == 0
+    assert len(export.read_text().splitlines()) == 20
+    decided = invoke(project, "recommend", "--results", str(export), "--date", DAY)
+    assert decided.exit_code == 0, decided.output
+    report = (project / "reports" / DAY / "report.md").read_text()
+    assert report.startswith("# SIMULATED")  # labels survive an export / import round trip
+
+
+def test_export_litellm_prints_a_proxy_config(project):
+    assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "chat").exit_code == 0
+    result = invoke(project, "export", "litellm")
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load(result.output)
+    assert "chat" in {m["model_name"] for m in config["model_list"]}
+    assert config["router_settings"]["routing_strategy"] == "simple-shuffle"
+    assert "SIMULATED" in result.output.splitlines()[1]
+
+
+def test_diff_command_prints_semantic_lines(project):
+    new = project / "new.yaml"
+    data = yaml.safe_load((project / "policies/current.yaml").read_text())
+    data["tiers"]["chat"]["primary"] = "x/new"
+    new.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["diff", str(project / "policies/current.yaml"), str(new)])
+    assert "chat: primary deepseek/deepseek-v3.2 -> x/new" in result.output
+
+
+def test_tasks_validate_counts_shipped_tasks(project):
+    result = invoke(project, "tasks", "validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("tasks valid")
+
+
+def test_rankings_show_json(project):
+    result = invoke(project, "rankings", "show", "--format", "json")
+    data = yaml.safe_load(result.output)
+    assert data["source_url"] == "https://openrouter.ai/rankings"
+    assert data["models"][0]["rank"] == 1
+
+
+def test_cli_start_does_not_import_litellm_or_pandas(repo):
+    code = "import sys, routing.cli; print(sorted(m for m in ('litellm', 'pandas') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo)
+    assert out.stdout.strip() == "[]"
