@@ -1,0 +1,85 @@
+"""`recommend --results` on real recorded verdicts: RouterArena's claude-3-haiku vs gemini-2.0-flash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from routing.cli import main
+from routing.policy import load_policy
+
+ARENA = "routing-outcomes/routerarena"
+PASS_SCORE = 0.5  # RouterArena scores are 0..1 per question; half credit or more counts as a pass
+
+
+def arena_results(shared_data: Path, out: Path) -> Path:
+    """Convert RouterArena cached results into our results JSONL, with cost from its recorded usage."""
+    prices = json.loads((shared_data / ARENA / "cost.json").read_text())
+    lines = []
+    for name in ("claude-3-haiku-20240307", "gemini-2.0-flash-001"):
+        price = prices[name]
+        for raw in (shared_data / ARENA / f"{name}.jsonl").read_text().splitlines():
+            row = json.loads(raw)
+            usage = row["token_usage"]
+            cost = (
+                usage["input_tokens"] * price["input_token_price_per_million"]
+                + usage["output_tokens"] * price["output_token_price_per_million"]
+            ) / 1e6
+            lines.append(
+                {
+                    "task_id": f"routerarena/{row['global_index']}",
+                    "tier": "chat",
+                    "model": row["llm_selected"],
+                    "passed": row["evaluation_result"]["score"] >= PASS_SCORE,
+                    "prompt_tokens": usage["input_tokens"],
+                    "completion_tokens": usage["output_tokens"],
+                    "cost_usd": cost,
+                }
+            )
+    out.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    return out
+
+
+def test_gemini_flash_beats_claude_haiku_on_recorded_verdicts(shared_data, tmp_path):
+    results = arena_results(shared_data, tmp_path / "arena.jsonl")
+    (tmp_path / "routing.yaml").write_text(
+        "version: 1\n"
+        "tiers:\n"
+        "  chat:\n"
+        "    tasks: golden_tasks/chat\n"
+        "    objective: cost_per_success\n"
+        "    gates: {min_success: 0.45, max_cost_per_success_usd: 0.01}\n"
+    )
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/current.yaml").write_text(
+        "version: 1\ntiers:\n  chat: {primary: claude-3-haiku-20240307}\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "recommend",
+            "--results",
+            str(results),
+            "--date",
+            "2026-11-23",
+            "--config",
+            str(tmp_path / "routing.yaml"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    chat = load_policy(tmp_path / "policies/proposed.yaml").tiers["chat"]
+    assert chat.primary == "gemini-2.0-flash-001"
+    assert chat.fallbacks == ["claude-3-haiku-20240307"]
+    # the rationale names the objective and puts both numbers side by side
+    assert "clearly better on cost_per_success" in chat.rationale
+    assert "success 69% vs 52%" in chat.rationale
+    assert "cost per success $0.000" in chat.rationale and " vs $0.000" in chat.rationale
+    report = (tmp_path / "reports/2026-11-23/report.md").read_text()
+    assert "recorded verdicts" in report and "SIMULATED" not in report
+    scores = {s["model"]: s for s in json.loads((tmp_path / "reports/2026-11-23/scores.json").read_text())}
+    gem, claude = scores["gemini-2.0-flash-001"], scores["claude-3-haiku-20240307"]
+    assert gem["n"] == claude["n"] == 809
+    assert gem["success_rate"] > claude["success_rate"]
+    assert gem["cost_per_success_usd"] < claude["cost_per_success_usd"]
