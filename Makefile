@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_cli_startup.py
+	$(BIN)/python bench/bench_recommend_sim.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
