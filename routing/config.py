@@ -58,6 +58,7 @@ class Price(_Strict):
 class ModelOverride(_Strict):
     litellm_model: str | None = None
     api_base: str | None = None
+    api_key_env: str | None = None  # name of the environment variable holding the key, never the key
     price: Price | None = None
 
 

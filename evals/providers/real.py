@@ -38,7 +38,8 @@ class LiteLLMProvider:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._secrets = tuple(os.environ.get(name, "") for name in KEY_ENV)
+        names = [*KEY_ENV, *(o.api_key_env for o in config.models.values() if o.api_key_env)]
+        self._secrets = tuple(os.environ.get(name, "") for name in names)
 
     async def complete(self, task: Task, model: str, repeat: int) -> Response:
         litellm = import_litellm()
@@ -46,6 +47,8 @@ class LiteLLMProvider:
         override = self.config.models.get(model)
         if override and override.api_base:
             kwargs["api_base"] = override.api_base
+        if override and override.api_key_env:
+            kwargs["api_key"] = os.environ.get(override.api_key_env, "")
         started = time.perf_counter()
         try:
             raw = await litellm.acompletion(**kwargs)
