@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from routing.config import CandidateRules, TierConfig
-from routing.momentum import Momentum
+from routing.momentum import WEEK_DAYS, Momentum
 from routing.policy import Policy
 
 
@@ -40,24 +40,33 @@ def _current(tier_name: str, current: Policy | None) -> list[tuple[str, str]]:
 
 
 def mover_growth(row: Momentum) -> float | None:
-    """The growth a mover is ranked by: recomputed WoW, or for a new entrant its proven lower bound."""
+    """The growth a mover is ranked by: its WoW growth, or for a new entrant its proven lower bound.
+
+    Across a gap between snapshots `wow_growth` is the source's own week-over-week figure (never the
+    growth over the whole gap) and "unseen" models have no lower bound, so they rank by that figure.
+    """
     if row.status == "new":
         return row.growth_floor
     return row.wow_growth
 
 
+def _is_mover(m: Momentum) -> bool:
+    if m.status == "new":
+        return True  # entering the top-N is itself the signal, whatever the growth
+    if m.status == "unseen" and m.wow_growth is None:
+        return True  # entered the top-N at some point within the gap; growth unknown, ranked last
+    return m.status != "left" and m.wow_growth is not None and m.wow_growth > 0
+
+
 def rank_movers(momentum: Sequence[Momentum]) -> list[Momentum]:
     """Models of the latest snapshot with upward momentum, strongest first.
 
-    Movers are new entrants (whatever their growth: entering the top-N is itself the signal) and
-    models whose recomputed WoW growth is positive. They are ranked by `mover_growth`, i.e. a new
-    entrant by the growth it must at least have had to cross last week's cutoff; unknown last.
+    Movers are new entrants (whatever their growth), "unseen" models (absent from a previous snapshot
+    that is not one week earlier) whose WoW is positive or unknown, and models whose WoW growth is
+    positive. They are ranked by `mover_growth`, i.e. a new entrant by the growth it must at least have
+    had to cross last week's cutoff; unknown last.
     """
-    movers = [
-        m
-        for m in momentum
-        if m.status == "new" or (m.status != "left" and m.wow_growth is not None and m.wow_growth > 0)
-    ]
+    movers = [m for m in momentum if _is_mover(m)]
 
     def key(m: Momentum) -> tuple[bool, float, int, str]:
         g = mover_growth(m)
@@ -78,17 +87,24 @@ def _mover_reasons(
         if not (within_cap or fast):
             continue
         reasons: list[str] = []
+        across_gap = m.gap_days is not None and m.gap_days != WEEK_DAYS
+        # Across a gap WoW is the source's own figure: say so, since it is not recomputed from tokens.
+        wow = f"{_pct(g or 0.0)} WoW" + (" (source figure)" if across_gap and g is not None else "")
         if m.status == "new":
             detail = [f"at least {_pct(g)} WoW"] if g is not None and g > 0 else []
             if m.reported_change:
                 detail.append(f"source: {_pct(m.reported_change)}")
             reasons.append(f"new in top {top_n}" + (f" ({'; '.join(detail)})" if detail else ""))
-        elif within_cap:
-            reasons.append(f"top mover {_pct(g or 0.0)} WoW")
-        if fast:
+        elif m.status == "unseen":
             reasons.append(
-                "fast climber" if within_cap or m.status == "new" else f"fast climber {_pct(g or 0.0)} WoW"
+                f"in top {top_n}, not in the previous snapshot {m.gap_days} days earlier"
+                + (f" (source: {_pct(g)} WoW)" if g is not None else "")
             )
+        elif within_cap:
+            reasons.append(f"top mover {wow}")
+        if fast:
+            brief = within_cap or m.status in ("new", "unseen")
+            reasons.append("fast climber" if brief else f"fast climber {wow}")
         picked.append((m.slug, reasons))
     return picked
 

@@ -5,6 +5,11 @@ one model are the same weights behind two endpoints; routing decides per model, 
 apart would split one model's momentum in two, double it in the top movers, and invent a "new" or
 "left" whenever one variant crosses the top-N line. Merged rows sum their tokens and keep the best
 rank. Caveat: a variant below the top-N cutoff is invisible, so a merged total is a lower bound.
+
+Gaps: a snapshot's `date` is the first day of the week it covers, so two consecutive weeks are exactly
+`WEEK_DAYS` apart. When the previous snapshot is further back (a week is missing) or closer, growth
+recomputed from tokens is not week-over-week: it is kept as `growth_over_gap`, `wow_growth` falls back
+to the source's own week-over-week figure, newcomers get no `growth_floor` and are "unseen", not "new".
 """
 
 from __future__ import annotations
@@ -17,18 +22,29 @@ from typing import Literal
 from routing.errors import InputError
 from routing.rankings import RankingRow, RankingSnapshot
 
-Status = Literal["new", "climbing", "falling", "steady", "left"]
+Status = Literal["new", "unseen", "climbing", "falling", "steady", "left"]
+"""new: entered the top-N this week (previous snapshot exactly one week earlier); unseen: absent from a
+previous snapshot that is not exactly one week earlier, so it may have been listed in the missing week;
+climbing / falling / steady: rank movement between the two snapshots; left: in the previous one only."""
+
+WEEK_DAYS = 7
 
 
 @dataclass(frozen=True)
 class Momentum:
     """One model's movement into the latest snapshot.
 
-    `wow_growth` is recomputed from tokens (fraction: 0.66 = +66%) and is None when the model was not
-    in the previous snapshot; `reported_change` is the source's own figure, kept for comparison (None
-    when several variants were merged, since the source's figure describes one variant only).
-    `growth_floor` is set for new entrants only: they were below last week's smallest listed total,
-    so they grew at least this much; it makes a newcomer comparable with known growth.
+    `gap_days` is the number of days between the previous snapshot's date and the latest's (None with a
+    single snapshot); 7 means consecutive weeks. `growth_over_gap` is the token growth between the two
+    snapshots (fraction: 0.66 = +66%), whatever the gap; None when the model was not in the previous one.
+    `wow_growth` is the week-over-week growth: with `gap_days == 7` it is `growth_over_gap`; across any
+    other gap it is the source's own `reported_change` (a week-over-week figure) or None when the source
+    gave none. `reported_change` is the source's own figure, kept for comparison (None when several
+    variants were merged, since the source's figure describes one variant only).
+    `growth_floor` is set for new entrants only (status "new", so `gap_days == 7`): they were below last
+    week's smallest listed total, so they grew at least this much; it makes a newcomer comparable with
+    known growth. Across a gap nothing bounds a newcomer's growth (it may have been listed in the
+    missing week), so it is None and the model's status is "unseen".
     `rank_change` is positive when the model climbed. "left" rows were in the previous top-N only.
     """
 
@@ -53,6 +69,8 @@ class Momentum:
     variants: tuple[str, ...] = ()
     date: date | None = None
     prev_date: date | None = None
+    gap_days: int | None = None
+    growth_over_gap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,10 +119,12 @@ def merge_variants(snapshot: RankingSnapshot) -> dict[str, MergedRow]:
     return {m.slug: m for m in sorted(merged, key=lambda m: (m.rank, m.slug))}
 
 
-def _status(rank: int, prev_rank: int | None, has_previous: bool) -> Status:
+def _status(rank: int, prev_rank: int | None, gap_days: int | None) -> Status:
     if prev_rank is None:
         # With a single snapshot there is no history: nothing is "new", nothing moves.
-        return "new" if has_previous else "steady"
+        if gap_days is None:
+            return "steady"
+        return "new" if gap_days == WEEK_DAYS else "unseen"
     if rank < prev_rank:
         return "climbing"
     return "falling" if rank > prev_rank else "steady"
@@ -121,9 +141,11 @@ def reported_mismatch(row: Momentum, tolerance: float = 0.05) -> bool:
     """True when the recomputed WoW and the source's own figure differ by more than `tolerance`.
 
     A mismatch usually means the two snapshots are not consecutive weeks of one source, or that
-    variants were merged; reports should show both figures rather than pick one silently.
+    variants were merged; reports should show both figures rather than pick one silently. Across a gap
+    (`gap_days != 7`) there is no recomputed WoW to compare (`wow_growth` is the source's figure), so
+    this is False.
     """
-    if row.wow_growth is None or row.reported_change is None:
+    if row.gap_days != WEEK_DAYS or row.wow_growth is None or row.reported_change is None:
         return False
     return abs(row.wow_growth - row.reported_change) > tolerance
 
@@ -141,11 +163,16 @@ def compute_momentum(snapshots: Sequence[RankingSnapshot]) -> list[Momentum]:
     latest, prev = merged[-1], (merged[-2] if len(merged) > 1 else {})
     latest_snap = ordered[-1]
     prev_date = ordered[-2].date if len(ordered) > 1 else None
+    gap_days = (latest_snap.date - prev_date).days if prev_date is not None else None
+    consecutive = gap_days == WEEK_DAYS
     weeks = {slug: sum(slug in m for m in merged) for m in merged for slug in m}
-    cutoff = min((r.total_tokens for r in ordered[-2].rows), default=None) if len(ordered) > 1 else None
+    cutoff = min((r.total_tokens for r in ordered[-2].rows), default=None) if consecutive else None
     out: list[Momentum] = []
     for slug, row in latest.items():
         before = prev.get(slug)
+        over_gap = growth(row.tokens, before.tokens if before else None)
+        # One week apart the token growth is the WoW; across any other gap only the source's own is.
+        wow = over_gap if consecutive or gap_days is None else row.reported_change
         out.append(
             Momentum(
                 slug=slug,
@@ -155,9 +182,9 @@ def compute_momentum(snapshots: Sequence[RankingSnapshot]) -> list[Momentum]:
                 rank_change=(before.rank - row.rank) if before else None,
                 total_tokens=row.tokens,
                 prev_tokens=before.tokens if before else None,
-                wow_growth=growth(row.tokens, before.tokens if before else None),
+                wow_growth=wow,
                 reported_change=row.reported_change,
-                status=_status(row.rank, before.rank if before else None, len(ordered) > 1),
+                status=_status(row.rank, before.rank if before else None, gap_days),
                 weeks_in_top=weeks[slug],
                 as_of=latest_snap.meta.as_of,
                 source_url=latest_snap.meta.source_url,
@@ -165,10 +192,12 @@ def compute_momentum(snapshots: Sequence[RankingSnapshot]) -> list[Momentum]:
                 completion_price_per_mtok=row.completion,
                 context_length=row.context_length,
                 supports_tools=row.supports_tools,
-                growth_floor=None if before or len(ordered) == 1 else growth(row.tokens, cutoff),
+                growth_floor=None if before or not consecutive else growth(row.tokens, cutoff),
                 variants=row.variants,
                 date=latest_snap.date,
                 prev_date=prev_date,
+                gap_days=gap_days,
+                growth_over_gap=over_gap,
             )
         )
     for slug, before in prev.items():
@@ -196,6 +225,7 @@ def compute_momentum(snapshots: Sequence[RankingSnapshot]) -> list[Momentum]:
                 variants=before.variants,
                 date=latest_snap.date,
                 prev_date=prev_date,
+                gap_days=gap_days,
             )
         )
     return out

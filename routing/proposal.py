@@ -151,15 +151,22 @@ class Decision:
         return self.previous is not None and self.previous.primary != self.policy.primary
 
 
+def confident(score: Score, gates: Gates) -> bool:
+    """Passes the success gate with confidence: the 95% Wilson lower bound clears it, not just the mean."""
+    return score.success_low is not None and score.success_low >= gates.min_success
+
+
 def _choose_primary(
     tier: str,
     objective: str,
+    gates: Gates,
     ranked: list[Score],
     scores: Mapping[str, Score],
     current: TierPolicy | None,
     failing: dict[str, list[str]],
 ) -> tuple[str | None, str, str]:
-    """(primary, action, rationale)."""
+    """(primary, action, rationale). A switch needs a challenger that passes the gates with confidence
+    and, unless the incumbent fails its gates, is clearly better on the objective."""
     best = ranked[0] if ranked else None
     if current is None:
         if best is None:
@@ -189,30 +196,66 @@ def _choose_primary(
                 f"{best.model}: {compare(best, None)}"
             ),
         )
-    if incumbent in failing:
-        return (
-            best.model,
-            "switch",
-            (
-                f"switch: incumbent {incumbent} fails the gates ({'; '.join(failing[incumbent])}); "
-                f"{best.model} passes and is best on {objective}: {compare(best, inc_score)}"
-            ),
-        )
-    better, why = clearly_better(best, inc_score, objective)
-    if better:
-        return (
-            best.model,
-            "switch",
-            f"switch: {best.model} is clearly better on {objective} ({why}): " + compare(best, inc_score),
-        )
+    ahead = [s for s in ranked if s.model != incumbent]
+    if incumbent not in failing:
+        ahead = ahead[: [s.model for s in ranked].index(incumbent)]
+    doubts: list[str] = []
+    for challenger in ahead:
+        if not confident(challenger, gates):
+            doubts.append(
+                f"{challenger.model}'s success lower bound {pct(challenger.success_low)} is below the "
+                f"{pct(gates.min_success)} gate (n={challenger.n})"
+            )
+            continue
+        if incumbent in failing:
+            return (
+                challenger.model,
+                "switch",
+                (
+                    f"switch: incumbent {incumbent} fails the gates ({'; '.join(failing[incumbent])}); "
+                    f"{challenger.model} passes them with confidence and is the best such on {objective}: "
+                    f"{compare(challenger, inc_score)}"
+                ),
+            )
+        better, why = clearly_better(challenger, inc_score, objective)
+        if better:
+            return (
+                challenger.model,
+                "switch",
+                f"switch: {challenger.model} passes the gates with confidence and is clearly better on "
+                f"{objective} ({why}): {compare(challenger, inc_score)}",
+            )
+        doubts.append(f"{challenger.model} is not clearly better ({why})")
+    reason = doubts[0] if doubts else "no challenger ranks ahead of the incumbent"
     return (
         incumbent,
         "keep",
-        (
-            f"kept: insufficient evidence, best challenger {best.model} is not clearly better ({why}): "
-            + compare(best, inc_score)
-        ),
+        f"kept: insufficient evidence, {reason}; best challenger {best.model}: {compare(best, inc_score)}",
     )
+
+
+def choose_fallbacks(
+    primary: str, action: str, current: TierPolicy | None, passing: Sequence[Score]
+) -> list[str]:
+    """Fallbacks serve when the primary errors, so reliability beats price; churn is avoided.
+
+    Order: the previous primary after a switch (the proven path back), then current fallbacks that
+    still pass the gates, then the other passers by success lower bound.
+    """
+    passed = {s.model for s in passing}
+    chosen: list[str] = []
+    if action == "switch" and current is not None:
+        chosen.append(current.primary)
+    if current is not None:
+        chosen += [m for m in current.fallbacks if m in passed]
+    by_reliability = sorted(
+        passing, key=lambda s: (-(s.success_low or 0.0), objective_key(s, "cost_per_success"))
+    )
+    chosen += [s.model for s in by_reliability]
+    if not passing and current is not None:
+        chosen = list(current.fallbacks)
+    unique = [m for m in dict.fromkeys(chosen) if m != primary]
+    return unique[:MAX_FALLBACKS]
 
 
 def propose_tier(
@@ -233,23 +276,18 @@ def propose_tier(
         key=lambda s: objective_key(s, tier_config.objective),
     )
     primary, action, rationale = _choose_primary(
-        tier, tier_config.objective, passing, scores, current, failing
+        tier, tier_config.objective, gates, passing, scores, current, failing
     )
     if primary is None:
         return Decision(tier, TierPolicy(primary="none", rationale=rationale), None, "none", [], failing)
-    fallbacks: list[str] = []
-    if action == "switch" and current is not None:
-        fallbacks.append(current.primary)  # the proven path back
-    fallbacks += [s.model for s in passing if s.model not in (primary, *fallbacks)]
-    if not passing and current is not None:
-        fallbacks = [m for m in current.fallbacks if m != primary]
-    fallbacks = fallbacks[:MAX_FALLBACKS]
+    fallbacks = choose_fallbacks(primary, action, current, passing)
     gray: list[GrayShare] = []
     for model in movers:
         if model in (primary, *fallbacks) or model in failing or model not in scores:
             continue
         gray.append(GrayShare(model=model, share=gray_share))
-        rationale += f"; gray {gray_share:.0%} for rising model {model} (passed the gates)"
+        cost_note = ", cost unknown" if scores[model].cost_per_success_usd is None else ""
+        rationale += f"; gray {gray_share:.0%} for rising model {model} (passed the gates{cost_note})"
         break
     unknown = unknowns(scores[primary], gates) if primary in scores else []
     if unknown:

@@ -64,7 +64,12 @@ class SnapshotMeta(BaseModel):
 
 
 class RankingSnapshot(BaseModel):
-    """One week of one leaderboard: `date` is the week's date as the source labels it."""
+    """One week of one leaderboard.
+
+    `date` is the FIRST DAY of the 7-day week the figures cover (consecutive weeks are 7 days apart),
+    whatever date the source printed: importers convert (see routing/rankings_formats.py), and
+    `meta.as_of` keeps the date the figures were read or are as of.
+    """
 
     model_config = ConfigDict(extra="forbid")
     date: date

@@ -5,6 +5,10 @@
 The weekly top-10 files (OpenRouter's leaderboard as compiled by openrouter-inference-stats) carry no
 license, so the repository ships only the facts re-normalized by our importer, never their files; this
 module is how those snapshots were made and lets a test prove the shipped bytes still match.
+
+`SHIPPED_WEEKS` are snapshot dates, i.e. the first day of each week. An upstream weekly file is dated the
+day it was scraped and covers the 7 days before it, so week W comes from the file dated W + 7 days
+(2026-04-13 from 2026-04-20.json, ..., 2026-05-04 from 2026-05-11.json).
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from datetime import date
 from pathlib import Path
 
 from routing.rankings import RankingSnapshot, import_file, save_snapshot
+from routing.rankings_formats import weekly_file_day
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_WEEKLY_DIR = REPO.parent / "shared" / "data" / "openrouter" / "weekly-top10" / "weekly_current"
 DEFAULT_OUT = REPO / "reports" / "rankings"
 DEFAULT_SOURCES = DEFAULT_OUT / "sources"
-SHIPPED_WEEKS = ("2026-04-20", "2026-04-27", "2026-05-04", "2026-05-11")
+SHIPPED_WEEKS = ("2026-04-13", "2026-04-20", "2026-04-27", "2026-05-04")  # week starts, not file dates
 ROUNDING_NOTE = "Tokens as displayed on the leaderboard (3 significant figures)."
 
 log = logging.getLogger(__name__)
@@ -32,13 +37,15 @@ def build_snapshots(
     sources_dir: Path = DEFAULT_SOURCES,
     weeks: Sequence[str] = SHIPPED_WEEKS,
 ) -> list[RankingSnapshot]:
-    """The shipped weeks from the weekly top-N JSON files, plus every manual source file."""
+    """The shipped weeks (by first day) from the weekly top-N JSON files, plus every manual source file."""
     snapshots: list[RankingSnapshot] = []
     for week in weeks:
-        (snapshot,) = import_file(weekly_dir / f"{week}.json")
+        file_day = weekly_file_day(date.fromisoformat(week))
+        (snapshot,) = import_file(weekly_dir / f"{file_day.isoformat()}.json")
         if snapshot.date != date.fromisoformat(week):
-            raise ValueError(f"{week}.json holds week {snapshot.date}")
-        meta = snapshot.meta.model_copy(update={"note": ROUNDING_NOTE})
+            raise ValueError(f"{file_day}.json holds week {snapshot.date}, not {week}")
+        note = f"{snapshot.meta.note} {ROUNDING_NOTE}" if snapshot.meta.note else ROUNDING_NOTE
+        meta = snapshot.meta.model_copy(update={"note": note})
         snapshots.append(snapshot.model_copy(update={"meta": meta}))
     for source in sorted(sources_dir.glob("*.yaml")):
         snapshots.extend(import_file(source))

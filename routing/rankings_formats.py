@@ -2,6 +2,11 @@
 
 Pure functions over already-loaded data plus the path (for error messages only), so each format is
 tested with plain values. Every problem raises InputError naming the file and the field.
+
+Date convention: every snapshot's `date` is the FIRST DAY of the 7-day week it covers, whatever the
+source calls it. The weekly top-N files are labelled by the day they were scraped and sum the 7 full
+days before that day, so their snapshot is dated file date - 7 days and `meta.as_of` keeps the file's
+own date; rankings-daily windows and manual files are already labelled by their first day.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ WEEKLY_CITATION = (
     "Weekly figures: OpenRouter's public leaderboard (https://openrouter.ai/rankings), "
     "as compiled by github.com/johnbean393/openrouter-inference-stats."
 )
+WEEKLY_LAG = timedelta(days=7)  # a weekly top-N file dated D covers D-7 .. D-1
 _TOKENS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMBT]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 SlugMap = dict[str, str] | None
@@ -109,8 +115,25 @@ class _WeeklyModel(BaseModel):
     completion_price: float | None = None
 
 
-def _weekly_meta(day: date) -> SnapshotMeta:
-    return SnapshotMeta(source_url=LEADERBOARD_URL, as_of=day.isoformat(), citation=WEEKLY_CITATION)
+def weekly_week_start(file_day: date) -> date:
+    """The first day of the week a weekly top-N file dated `file_day` covers (its snapshot's date)."""
+    return file_day - WEEKLY_LAG
+
+
+def weekly_file_day(week_start: date) -> date:
+    """The date of the weekly top-N file that covers the week starting `week_start`."""
+    return week_start + WEEKLY_LAG
+
+
+def _weekly_meta(file_day: date) -> SnapshotMeta:
+    start = weekly_week_start(file_day)
+    note = (
+        f"Week {start}..{file_day - timedelta(days=1)}: the upstream file dated {file_day} (as_of) sums "
+        "the 7 full days before that date; the snapshot is dated by the week's first day."
+    )
+    return SnapshotMeta(
+        source_url=LEADERBOARD_URL, as_of=file_day.isoformat(), citation=WEEKLY_CITATION, note=note
+    )
 
 
 def _weekly_row(raw: Any, path: Path, where: str, slug_map: SlugMap) -> RankingRow:
@@ -134,7 +157,11 @@ def _weekly_row(raw: Any, path: Path, where: str, slug_map: SlugMap) -> RankingR
 
 
 def parse_weekly_json(raw: Any, path: str | Path, slug_map: SlugMap = None) -> RankingSnapshot:
-    """One weekly top-N file: `{date, models: [{rank, slug, name, total_tokens, percent_change, ...}]}`."""
+    """One weekly top-N file: `{date, models: [{rank, slug, name, total_tokens, percent_change, ...}]}`.
+
+    The file's `date` is the day it was scraped and its figures sum the 7 full days before it, so the
+    snapshot is dated `date - 7 days` (the week's first day) and `meta.as_of` is the file's `date`.
+    """
     p = Path(path)
     if not isinstance(raw, dict):
         raise InputError(p, None, "expected an object with date and models")
@@ -143,14 +170,18 @@ def parse_weekly_json(raw: Any, path: str | Path, slug_map: SlugMap = None) -> R
     if not isinstance(models, list):
         raise InputError(p, "models", "expected a list")
     rows = [_weekly_row(m, p, f"models[{i}]", slug_map) for i, m in enumerate(models)]
-    return _snapshot(day, rows, _weekly_meta(day), p, "models")
+    return _snapshot(weekly_week_start(day), rows, _weekly_meta(day), p, "models")
 
 
 CSV_COLUMNS = ("rank", "slug", "name", "total_tokens", "percent_change", "prompt_price", "completion_price")
 
 
 def parse_weekly_csv(text: str, path: str | Path, slug_map: SlugMap = None) -> list[RankingSnapshot]:
-    """The flattened weekly CSV (one row per week x model) → one snapshot per `week_end` (or `date`)."""
+    """The flattened weekly CSV (one row per week x model) → one snapshot per `week_end` (or `date`).
+
+    `week_end` is the weekly file's date (the day it was scraped); like `parse_weekly_json`, each
+    snapshot is dated `week_end - 7 days`, the first of the 7 full days it sums, with `as_of` = week_end.
+    """
     p = Path(path)
     reader = csv.DictReader(io.StringIO(text))
     header = set(reader.fieldnames or ())
@@ -166,7 +197,10 @@ def parse_weekly_csv(text: str, path: str | Path, slug_map: SlugMap = None) -> l
         weeks[day].append(_weekly_row(cleaned, p, where, slug_map))
     if not weeks:
         raise InputError(p, None, "no data rows")
-    return [_snapshot(day, rows, _weekly_meta(day), p, date_col) for day, rows in sorted(weeks.items())]
+    return [
+        _snapshot(weekly_week_start(day), rows, _weekly_meta(day), p, date_col)
+        for day, rows in sorted(weeks.items())
+    ]
 
 
 # --- manual weekly YAML (figures copied by hand from the public leaderboard) -----------------------

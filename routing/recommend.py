@@ -212,7 +212,13 @@ def finish(
 ) -> Recommendation:
     """Diff, rollout plan, report; then write every output atomically."""
     from routing.diff import diff_policies, render_diff_markdown
-    from routing.report import PROVIDER_LABELS, decision_context, momentum_rows, render_report
+    from routing.report import (
+        PROVIDER_LABELS,
+        decision_context,
+        momentum_gap_note,
+        momentum_rows,
+        render_report,
+    )
     from routing.rollout import plan_rollout, rollout_to_dict
 
     baseline = inputs.current or Policy(version=1, tiers={})
@@ -244,6 +250,8 @@ def finish(
             "rankings_note": rankings_note,
             "decisions": [decision_context(d, inputs.tier_configs[d.tier], scores) for d in decisions],
             "momentum": momentum_rows(inputs.momentum),
+            "momentum_note": momentum_gap_note(inputs.momentum),
+            "rankings_week": str(snapshot.date) if snapshot else None,
             "diff_markdown": diff_md,
             "rollout_summary": rollout_summary(rollout),
             "n_tasks": sum(len(t) for t in inputs.tasks.values()) or len({s.tier for s in scores}),

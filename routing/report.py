@@ -58,22 +58,52 @@ def decision_context(d: Decision, tier_config: TierConfig, scores: Sequence[Scor
     }
 
 
+def wow_text(m: Any) -> str:
+    """Week-over-week growth; across a gap between snapshots it can only be the source's own figure."""
+    wow = getattr(m, "wow_growth", None)
+    if wow is None:
+        return "—"
+    gap = getattr(m, "gap_days", None)
+    return f"{wow:+.0%}" + (" (source)" if gap not in (None, 7) else "")
+
+
+def gap_text(m: Any) -> str:
+    """Token growth since the previous snapshot when it is not the week before (labelled with the gap)."""
+    gap = getattr(m, "gap_days", None)
+    over = getattr(m, "growth_over_gap", None)
+    if gap in (None, 7) or over is None:
+        return "—"
+    return f"{over:+.0%} over {gap} days"
+
+
 def momentum_rows(momentum: Sequence[Any], limit: int = 15) -> list[dict[str, Any]]:
     rows = []
     for m in list(momentum)[:limit]:
-        wow = getattr(m, "wow_growth", None)
         change = getattr(m, "rank_change", None)
         rows.append(
             {
                 "rank": m.rank if m.rank is not None else "—",
                 "slug": m.slug,
                 "tokens": human_tokens(getattr(m, "total_tokens", None)),
-                "wow": "new" if wow is None else f"{wow:+.0%}",
+                "wow": wow_text(m),
+                "gap": gap_text(m),
                 "rank_change": "—" if not change else f"{change:+d}",
                 "status": getattr(m, "status", ""),
             }
         )
     return rows
+
+
+def momentum_gap_note(momentum: Sequence[Any]) -> str | None:
+    """Say plainly when the latest two snapshots are not consecutive weeks."""
+    gaps = {getattr(m, "gap_days", None) for m in momentum} - {None, 7}
+    if not gaps:
+        return None
+    gap = max(gaps)
+    return (
+        f"The previous snapshot is {gap} days before the latest, not 7: week-over-week figures are the "
+        "source's own (marked 'source'); token growth over the gap is shown separately."
+    )
 
 
 def render_report(context: dict[str, Any]) -> str:

@@ -90,6 +90,8 @@ def momentum_json(momentum: Sequence[Any], snapshots: Sequence[Any]) -> dict[str
                 "total_tokens": m.total_tokens,
                 "prev_tokens": m.prev_tokens,
                 "wow_growth": m.wow_growth,
+                "gap_days": m.gap_days,
+                "growth_over_gap": m.growth_over_gap,
                 "reported_change": m.reported_change,
                 "status": m.status,
             }
@@ -106,10 +108,16 @@ def print_momentum(console: Any, momentum: Sequence[Any], snapshots: Sequence[An
     latest = snapshots[-1].meta if snapshots else None
     title = f"Momentum, week of {latest.as_of} ({latest.source_url})" if latest else "No rankings snapshots"
     table = Table(title=title)
-    for column in ("rank", "model", "tokens", "WoW", "rank change", "status"):
+    for column in ("rank", "model", "tokens", "WoW", "since previous", "rank change", "status"):
         table.add_column(column)
     for row in momentum_rows(momentum, limit=len(momentum)):
         table.add_row(
-            str(row["rank"]), row["slug"], row["tokens"], row["wow"], row["rank_change"], row["status"]
+            str(row["rank"]),
+            row["slug"],
+            row["tokens"],
+            row["wow"],
+            row["gap"],
+            row["rank_change"],
+            row["status"],
         )
     console.print(table)

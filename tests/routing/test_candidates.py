@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from routing.candidates import Candidate, rank_movers, select_candidates
+from routing.candidates import Candidate, mover_growth, rank_movers, select_candidates
 from routing.config import CandidateRules, TierConfig
 from routing.momentum import Momentum, compute_momentum
 from routing.policy import Policy
@@ -23,6 +23,8 @@ def _m(
     reported: float | None = None,
     tools: bool | None = None,
     context: int | None = None,
+    gap: int | None = 7,
+    over_gap: float | None = None,
 ) -> Momentum:
     return Momentum(
         slug=slug,
@@ -43,6 +45,8 @@ def _m(
         context_length=context,
         supports_tools=tools,
         growth_floor=floor,
+        gap_days=gap,
+        growth_over_gap=wow if over_gap is None and gap == 7 else over_gap,
     )
 
 
@@ -160,6 +164,47 @@ def test_deterministic_whatever_the_input_order() -> None:
     ]
 
 
+# Across a 14-day gap: wow_growth is the source's figure (or None), growth_over_gap the token growth.
+GAP = [
+    _m("g/flash", 1, 0.66, gap=14, over_gap=2.09, reported=0.66),
+    _m("g/hy3", 2, 0.16, "falling", gap=14, over_gap=-0.13, reported=0.16),
+    _m("g/quiet", 3, None, gap=14, over_gap=0.51),  # climbed, no source figure: growth unknown
+    _m("g/owl", 4, 0.29, "unseen", gap=14, reported=0.29),
+    _m("g/back", 5, None, "unseen", gap=14),
+    _m("g/dip", 6, -0.10, "unseen", gap=14, reported=-0.10),
+    _m("g/gone", None, None, "left", gap=14),
+]
+
+
+def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap() -> None:
+    assert [m.slug for m in rank_movers(GAP)] == ["g/flash", "g/owl", "g/hy3", "g/back"]
+    assert [mover_growth(m) for m in rank_movers(GAP)] == [0.66, 0.29, 0.16, None]
+    rules = CandidateRules(top_movers=3, fast_climber_wow=0.20)
+    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), rules, GAP, None)}
+    assert got == {
+        "g/flash": ["top mover +66% WoW (source figure)", "fast climber"],
+        "g/owl": [
+            "in top 6, not in the previous snapshot 14 days earlier (source: +29% WoW)",
+            "fast climber",
+        ],
+        "g/hy3": ["top mover +16% WoW (source figure)"],
+    }
+    # +51% over two weeks is not a WoW: it never makes a fast climber.
+    only_fast = CandidateRules(top_movers=0, fast_climber_wow=0.20)
+    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), only_fast, GAP, None)}
+    assert got == {
+        "g/flash": ["fast climber +66% WoW (source figure)"],
+        "g/owl": [
+            "in top 6, not in the previous snapshot 14 days earlier (source: +29% WoW)",
+            "fast climber",
+        ],
+    }
+    everyone = CandidateRules(top_movers=10, fast_climber_wow=5.0)
+    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), everyone, GAP, None)}
+    assert list(got) == ["g/flash", "g/owl", "g/hy3", "g/back"]
+    assert got["g/back"] == ["in top 6, not in the previous snapshot 14 days earlier"]
+
+
 def test_shipped_weeks_candidates() -> None:
     momentum = compute_momentum(load_snapshots(ROOT / "reports" / "rankings"))
     policy = Policy.model_validate(
@@ -172,19 +217,28 @@ def test_shipped_weeks_candidates() -> None:
     )
     rules = CandidateRules(top_movers=2, fast_climber_wow=0.20, alternates=["openai/gpt-oss-120b"])
     got = {c.model: c for c in select_candidates("agent", _tier(tools=True), rules, momentum, policy)}
+    # Week 2026-05-18 vs week 2026-05-04 (2026-05-11..17 missing): movers rank by the source's WoW,
+    # not by the two-week growth (V4 Flash +209%, V3.2 +51%, V4 Pro +23% over the gap).
     assert list(got) == [
         "anthropic/claude-sonnet-4.6",
         "x-ai/grok-4.1-fast",
         "deepseek/deepseek-v4-flash",
         "openrouter/owl-alpha",
-        "deepseek/deepseek-v3.2",
-        "deepseek/deepseek-v4-pro",
         "openai/gpt-oss-120b",
     ]
-    assert got["deepseek/deepseek-v4-flash"].reasons[:2] == ["top mover +209% WoW", "fast climber"]
-    assert got["openrouter/owl-alpha"].reasons[0] == "new in top 10 (at least +54% WoW; source: +29%)"
-    assert got["deepseek/deepseek-v3.2"].reasons[0] == "fast climber +51% WoW"
+    assert got["deepseek/deepseek-v4-flash"].reasons[:2] == [
+        "top mover +66% WoW (source figure)",
+        "fast climber",
+    ]
+    assert got["openrouter/owl-alpha"].reasons[:2] == [
+        "in top 10, not in the previous snapshot 14 days earlier (source: +29% WoW)",
+        "fast climber",
+    ]
     assert got["x-ai/grok-4.1-fast"].momentum is not None and got["openai/gpt-oss-120b"].momentum is None
+    three = CandidateRules(top_movers=3, fast_climber_wow=0.20)
+    by_model = {c.model: c for c in select_candidates("agent", _tier(), three, momentum, None)}
+    assert list(by_model) == ["deepseek/deepseek-v4-flash", "openrouter/owl-alpha", "tencent/hy3-preview"]
+    assert by_model["tencent/hy3-preview"].reasons == ["top mover +16% WoW (source figure)"]  # not fast
     assert all(
         "tools support unknown" in c.reasons for c in got.values()
     )  # shipped data carries no catalog facts

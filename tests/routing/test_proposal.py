@@ -130,3 +130,32 @@ def test_propose_keeps_tiers_without_evidence_and_is_deterministic():
 def test_first_policy_picks_best_passing():
     policy, decisions = propose({"chat": TIER}, [sc("a", cps=0.02), sc("b", cps=0.01)], None, PolicyMeta())
     assert policy.tiers["chat"].primary == "b" and decisions[0].action == "new"
+
+
+def test_switch_needs_confidence_in_the_gate():
+    # 13/15 = 87% passes the 80% gate on the mean, but its lower bound (62%) does not
+    scores = {"old": sc("old", cps=0.010), "new": sc("new", success=13 / 15, n=15, cps=0.001, low=0.62)}
+    d = propose_tier("chat", TIER, scores, TierPolicy(primary="old"))
+    assert d.action == "keep"
+    assert "lower bound 62% is below the 80% gate (n=15)" in d.policy.rationale
+
+
+def test_second_best_confident_challenger_can_win():
+    scores = {
+        "old": sc("old", cps=0.010),
+        "cheapest": sc("cheapest", cps=0.001, low=0.5),
+        "cheap": sc("cheap", cps=0.002, low=0.85),
+    }
+    d = propose_tier("chat", TIER, scores, TierPolicy(primary="old"))
+    assert d.action == "switch" and d.policy.primary == "cheap"
+
+
+def test_fallbacks_keep_current_ones_that_pass_then_most_reliable():
+    scores = {
+        "old": sc("old"),
+        "kept": sc("kept", cps=0.02),
+        "cheap_flaky": sc("cheap_flaky", success=0.82, cps=0.0001, low=0.7),
+        "solid": sc("solid", success=0.99, cps=0.03, low=0.95),
+    }
+    d = propose_tier("chat", TIER, scores, TierPolicy(primary="old", fallbacks=["kept", "gone"]))
+    assert d.policy.fallbacks == ["kept", "solid"]

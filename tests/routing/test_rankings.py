@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -193,7 +193,8 @@ def test_detects_every_real_format() -> None:
 @needs_shared
 def test_real_weekly_json() -> None:
     (snap,) = import_file(WEEKLY / "weekly_current" / "2026-05-11.json")
-    assert snap.date == date(2026, 5, 11) and len(snap.rows) == 10
+    # Scraped on 2026-05-11, summing the 7 full days before: the week 2026-05-04..10.
+    assert (snap.date, snap.meta.as_of) == (date(2026, 5, 4), "2026-05-11") and len(snap.rows) == 10
     hy3_free, hy3 = (r for r in snap.rows if r.slug == "tencent/hy3-preview")
     assert (hy3_free.rank, hy3_free.variant, hy3_free.total_tokens) == (1, "free", 2_680_000_000_000)
     assert (hy3.rank, hy3.variant, hy3.reported_change) == (8, None, 9.73)
@@ -209,12 +210,14 @@ def test_real_weekly_json() -> None:
 def test_real_csv_gives_all_65_weeks_identical_to_the_json_files() -> None:
     weeks = import_file(WEEKLY / "weekly_top_models_long.csv")
     assert len(weeks) == 65
-    assert (weeks[0].date, weeks[-1].date) == (date(2025, 2, 16), date(2026, 5, 11))
+    # Week starts: the files dated 2025-02-16 .. 2026-05-11 cover the 7 days before their date.
+    assert (weeks[0].date, weeks[-1].date) == (date(2025, 2, 9), date(2026, 5, 4))
+    assert all(s.meta.as_of == (s.date + timedelta(days=7)).isoformat() for s in weeks)
     files = sorted(WEEKLY.glob("weekly_*/*.json"), key=lambda p: p.stem)
     assert [s for f in files for s in import_file(f)] == weeks
-    # Top 9 until 2026-02-08, top 10 from 2026-02-16 on.
-    assert {len(s.rows) for s in weeks if s.date < date(2026, 2, 16)} == {9}
-    assert {len(s.rows) for s in weeks if s.date >= date(2026, 2, 16)} == {10}
+    # Top 9 until the file dated 2026-02-08 (week 2026-02-01), top 10 from 2026-02-16 (week 2026-02-09).
+    assert {len(s.rows) for s in weeks if s.date < date(2026, 2, 9)} == {9}
+    assert {len(s.rows) for s in weeks if s.date >= date(2026, 2, 9)} == {10}
     variants = {r.variant for s in weeks for r in s.rows}
     assert {"free", "beta", "thinking", None} <= variants
     dated = [r for s in weeks for r in s.rows if r.permaslug != r.slug and r.variant is None]
@@ -252,8 +255,13 @@ def test_shipped_snapshots_load_and_cite_their_source() -> None:
         assert snap.meta.source_url == LEADERBOARD_URL and snap.meta.as_of
         assert len(snap.rows) == 10
         assert all(r.context_length is None and r.supports_tools is None for r in snap.rows)  # facts only
+    assert SHIPPED_WEEKS == ("2026-04-13", "2026-04-20", "2026-04-27", "2026-05-04")
     for snap in snapshots[:-1]:
         assert "johnbean393/openrouter-inference-stats" in (snap.meta.citation or "")
+        # Dated by the week's first day; as_of is the upstream file's date, 7 days later.
+        assert snap.meta.as_of == (snap.date + timedelta(days=7)).isoformat()
+        assert f"Week {snap.date}..{snap.date + timedelta(days=6)}" in (snap.meta.note or "")
+    assert not (SHIPPED / "2026-05-11.json").exists()  # the week 2026-05-11..17 is missing upstream
     latest = snapshots[-1]
     assert [r.slug for r in latest.rows][:5] == [
         "deepseek/deepseek-v4-flash",

@@ -15,6 +15,8 @@ from routing.rankings_formats import (
     parse_weekly_csv,
     parse_weekly_json,
     percent_to_fraction,
+    weekly_file_day,
+    weekly_week_start,
 )
 
 
@@ -68,7 +70,7 @@ def test_weekly_json_rows_are_normalized_and_sorted() -> None:
         ],
     }
     snapshot = parse_weekly_json(raw, "2026-05-11.json")
-    assert snapshot.date == date(2026, 5, 11)
+    assert snapshot.date == date(2026, 5, 4)  # the file dated 2026-05-11 covers 2026-05-04..10
     first, second = snapshot.rows
     assert (first.rank, first.slug, first.variant, first.total_tokens) == (
         1,
@@ -88,6 +90,23 @@ def test_weekly_json_rows_are_normalized_and_sorted() -> None:
     assert second.reported_change is None
     assert snapshot.meta.source_url == LEADERBOARD_URL and snapshot.meta.as_of == "2026-05-11"
     assert "johnbean393/openrouter-inference-stats" in (snapshot.meta.citation or "")
+    assert (snapshot.meta.note or "").startswith(
+        "Week 2026-05-04..2026-05-10: the upstream file dated 2026-05-11"
+    )
+
+
+def test_weekly_files_are_dated_by_the_first_day_of_the_week_they_cover() -> None:
+    """Upstream files are labelled by the day they were scraped and sum the 7 full days before it."""
+    assert weekly_week_start(date(2026, 5, 11)) == date(2026, 5, 4)
+    assert weekly_file_day(date(2026, 5, 4)) == date(2026, 5, 11)
+    model = _weekly_model(1, "acme/a")
+    from_json = parse_weekly_json({"date": "2026-05-11", "models": [model]}, "2026-05-11.json")
+    text = CSV_HEADER + "2026-05-11,x,1,acme/a,a,1000,10,1.4e-07,2.8e-07,False\n"
+    (from_csv,) = parse_weekly_csv(text, "long.csv")
+    for snapshot in (from_json, from_csv):
+        assert (snapshot.date, snapshot.meta.as_of) == (date(2026, 5, 4), "2026-05-11")
+        assert "sums the 7 full days before that date" in (snapshot.meta.note or "")
+    assert from_csv == from_json
 
 
 def test_weekly_json_slug_map_overrides() -> None:
@@ -132,7 +151,8 @@ def test_weekly_csv_one_snapshot_per_week() -> None:
         "2026-05-11,x,1,acme/b:free,B,120,0,0.0,0.0,True\n"
     )
     snapshots = parse_weekly_csv(text, "long.csv")
-    assert [s.date for s in snapshots] == [date(2026, 5, 4), date(2026, 5, 11)]
+    assert [s.date for s in snapshots] == [date(2026, 4, 27), date(2026, 5, 4)]  # week_end - 7 days
+    assert [s.meta.as_of for s in snapshots] == ["2026-05-04", "2026-05-11"]
     assert snapshots[0].rows[0].reported_change is None
     latest = snapshots[1]
     assert [(r.slug, r.variant) for r in latest.rows] == [("acme/b", "free"), ("acme/a", None)]
