@@ -77,10 +77,11 @@ def scores_csv(scores: Sequence[Score]) -> str:
 
 
 def momentum_json(momentum: Sequence[Any], snapshots: Sequence[Any]) -> dict[str, Any]:
-    latest = snapshots[-1].meta if snapshots else None
+    latest = snapshots[-1] if snapshots else None
     return {
-        "as_of": str(latest.as_of) if latest else None,
-        "source_url": latest.source_url if latest else None,
+        "week": str(latest.date) if latest else None,
+        "as_of": str(latest.meta.as_of) if latest else None,
+        "source_url": latest.meta.source_url if latest else None,
         "models": [
             {
                 "slug": m.slug,
@@ -105,8 +106,12 @@ def print_momentum(console: Any, momentum: Sequence[Any], snapshots: Sequence[An
 
     from routing.report import momentum_rows
 
-    latest = snapshots[-1].meta if snapshots else None
-    title = f"Momentum, week of {latest.as_of} ({latest.source_url})" if latest else "No rankings snapshots"
+    latest = snapshots[-1] if snapshots else None
+    title = (
+        f"Momentum, week of {latest.date}, read {latest.meta.as_of} ({latest.meta.source_url})"
+        if latest
+        else "No rankings snapshots"
+    )
     table = Table(title=title)
     for column in ("rank", "model", "tokens", "WoW", "since previous", "rank change", "status"):
         table.add_column(column)
