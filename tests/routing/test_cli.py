@@ -161,3 +161,34 @@ def test_cli_start_does_not_import_litellm_or_pandas(repo):
     code = "import sys, routing.cli; print(sorted(m for m in ('litellm', 'pandas') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo)
     assert out.stdout.strip() == "[]"
+
+
+def test_export_litellm_stage_splits_the_changed_tier(project):
+    assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "coding").exit_code == 0
+    proposed = load_policy(project / "policies/proposed.yaml")
+    current = load_policy(project / "policies/current.yaml")
+    assert proposed.tiers["coding"].primary != current.tiers["coding"].primary
+    result = invoke(project, "export", "litellm", "--stage", "1")
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load(result.output)
+    weights = {
+        d["litellm_params"]["model"]: d["litellm_params"]["weight"]
+        for d in config["model_list"]
+        if d["model_name"] == "coding"
+    }
+    new = f"openrouter/{proposed.tiers['coding'].primary}"
+    old = f"openrouter/{current.tiers['coding'].primary}"
+    total = sum(weights.values())
+    assert weights[new] / total == pytest.approx(0.05, abs=0.001)
+    assert weights[old] > weights[new]
+    bad = invoke(project, "export", "litellm", "--stage", "9")
+    assert bad.exit_code == 1 and "rollout.stages" in bad.output
+
+
+def test_eval_defaults_to_the_current_policys_models(project):
+    result = invoke(project, "eval", "--simulate", "--tiers", "chat", "--repeats", "1")
+    assert result.exit_code == 0, result.output
+    run_id = result.output.strip().splitlines()[-1]
+    data = yaml.safe_load(invoke(project, "score", "--run", run_id, "--format", "json").output)
+    current = load_policy(project / "policies/current.yaml").tiers["chat"]
+    assert {s["model"] for s in data["scores"]} == set(current.models())
