@@ -165,16 +165,21 @@ def _flag(spec: dict[str, Any], key: str, default: bool) -> bool:
     return value
 
 
+def _unwrap_case(spec: Any, key: str) -> tuple[Any, bool]:
+    """The long form `{<key>: ..., case_sensitive: bool}` or the bare short form (case-sensitive)."""
+    if not isinstance(spec, dict):
+        return spec, True
+    _options(spec, (key, "case_sensitive"))
+    case_sensitive = _flag(spec, "case_sensitive", True)
+    if key not in spec:
+        raise SpecError(f"missing {key!r}")
+    return spec[key], case_sensitive
+
+
 @register("contains")
 def build_contains(spec: Any) -> CheckFn:
     """`contains: text`, `contains: [a, b]` (all must appear) or `{text: ..., case_sensitive: false}`."""
-    case_sensitive = True
-    if isinstance(spec, dict):
-        _options(spec, ("text", "case_sensitive"))
-        case_sensitive = _flag(spec, "case_sensitive", True)
-        if "text" not in spec:
-            raise SpecError("missing 'text'")
-        spec = spec["text"]
+    spec, case_sensitive = _unwrap_case(spec, "text")
     items = spec if isinstance(spec, list) else [spec]
     if not items:
         raise SpecError("needs at least one text")
@@ -248,13 +253,7 @@ def build_regex(spec: Any) -> CheckFn:
 @register("equals")
 def build_equals(spec: Any) -> CheckFn:
     """`equals: text` or `{value: ..., case_sensitive: false}`: the stripped content equals it."""
-    case_sensitive = True
-    if isinstance(spec, dict):
-        _options(spec, ("value", "case_sensitive"))
-        case_sensitive = _flag(spec, "case_sensitive", True)
-        if "value" not in spec:
-            raise SpecError("missing 'value'")
-        spec = spec["value"]
+    spec, case_sensitive = _unwrap_case(spec, "value")
     expected = _text(spec, "value").strip()
 
     def fold(s: str) -> str:

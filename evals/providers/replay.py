@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from evals.jsonl import read_objects, require
 from evals.records import Response, Task, ToolCall
 from routing.errors import InputError
 
@@ -28,33 +29,22 @@ def _tool_calls(raw: Any, path: Path, line: int) -> list[ToolCall]:
 def load_replay(path: str | Path) -> dict[tuple[str, str, int], Response]:
     """Read a replay JSONL: one recorded response per model x task x repeat."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(p, None, "replay file not found")
     recorded: dict[tuple[str, str, int], Response] = {}
-    with p.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(p, f"line {line_no}", f"invalid JSON: {exc.msg}") from None
-            for required in ("model", "task_id"):
-                if not row.get(required):
-                    raise InputError(p, f"line {line_no}: {required}", "required field is missing")
-            if row.get("content") is None and not row.get("tool_calls"):
-                raise InputError(p, f"line {line_no}: content", "content or tool_calls is required")
-            key = (row["model"], row["task_id"], int(row.get("repeat") or 0))
-            recorded[key] = Response(
-                content=row.get("content"),
-                tool_calls=_tool_calls(row.get("tool_calls"), p, line_no),
-                finish_reason=row.get("finish_reason"),
-                prompt_tokens=row.get("prompt_tokens"),
-                completion_tokens=row.get("completion_tokens"),
-                cost_usd=row.get("cost_usd"),
-                latency_ms=row.get("latency_ms"),
-                ttft_ms=row.get("ttft_ms"),
-            )
+    for line_no, row in read_objects(p, "replay"):
+        require(p, line_no, row, ("model", "task_id"))
+        if row.get("content") is None and not row.get("tool_calls"):
+            raise InputError(p, f"line {line_no}: content", "content or tool_calls is required")
+        key = (row["model"], row["task_id"], int(row.get("repeat") or 0))
+        recorded[key] = Response(
+            content=row.get("content"),
+            tool_calls=_tool_calls(row.get("tool_calls"), p, line_no),
+            finish_reason=row.get("finish_reason"),
+            prompt_tokens=row.get("prompt_tokens"),
+            completion_tokens=row.get("completion_tokens"),
+            cost_usd=row.get("cost_usd"),
+            latency_ms=row.get("latency_ms"),
+            ttft_ms=row.get("ttft_ms"),
+        )
     return recorded
 
 
