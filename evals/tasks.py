@@ -133,6 +133,10 @@ def _task_problems(task: Task) -> list[str]:
         if not isinstance(message.get("role"), str) or message["role"] not in _ROLES:
             problems.append(f"messages[{i}].role: must be one of {', '.join(_ROLES)}")
     problems.extend(tool_problems(task.tools))
+    if task.agent is not None:
+        # Scripted multi-turn loops are part of the schema but the runner sends one turn only;
+        # running such a task would grade the wrong thing, so it is refused rather than half-run.
+        problems.append("agent: scripted multi-turn loops are not supported by this version's runner")
     try:
         checks = build_checks(task)
     except InputError as exc:

@@ -306,3 +306,16 @@ def test_starter_suite_agent_tier_covers_parallel_and_relevance() -> None:
     assert kinds["no_tool_call"] >= 1
     assert any("calls" in c.get("tool_call", {}) for t in agent for c in t.checks)
     assert all(t.tools for t in agent)
+
+
+def test_agent_loops_are_refused_not_half_run(tmp_path):
+    path = tmp_path / "chat" / "loop.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "messages: [{role: user, content: hi}]\n"
+        "checks: [{contains: hi}]\n"
+        "reference: {content: hi}\n"
+        "agent: {tool_results: {}}\n"
+    )
+    problems = validate_tasks(load_tasks(path.parent))
+    assert len(problems) == 1 and "agent: scripted multi-turn loops are not supported" in problems[0]
