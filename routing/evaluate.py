@@ -16,6 +16,7 @@ from evals.records import Result, Task
 from evals.runner import Cell, RunSummary, plan_cells, run_cells
 from evals.store import ResultStore
 from routing.config import Config
+from routing.errors import RoutingError
 
 Prices = dict[str, tuple[float, float]]  # slug -> (input, output) USD per Mtok
 
@@ -97,6 +98,16 @@ def execute(
     """Run (task, model) pairs x repeats through the provider; every result lands in the store."""
     repeats = repeats or config.eval.repeats
     tasks = list({t.id: t for t, _ in pairs}.values())
+    if mode == "real":
+        from evals.providers.real import missing_credentials
+
+        missing = missing_credentials(config, sorted({m for _, m in pairs}))
+        if missing:
+            raise RoutingError(
+                f"no API key for {len(missing)} model(s): {', '.join(missing[:3])}"
+                + (" ..." if len(missing) > 3 else "")
+                + "; export the key, or run offline with --simulate"
+            )
     provider: Provider = make_provider(mode, config, tasks, prices, source)
     fingerprint = getattr(provider, "fingerprint", lambda: "")()
     if mode == "replay" and source is not None:
@@ -105,8 +116,6 @@ def execute(
     cells = plan_cells(pairs, repeats)
     with ResultStore(store_path) as store:
         if resume and store.run_info(resume) is None:
-            from routing.errors import RoutingError
-
             raise RoutingError(f"{store_path}: unknown run id {resume!r} to resume")
         store.start_run(run_id, provider.kind, {"mode": mode, "repeats": repeats, "cells": len(cells)})
         if on_start:

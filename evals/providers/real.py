@@ -31,6 +31,20 @@ def request_kwargs(task: Task, litellm_model: str, timeout_s: float) -> dict[str
     return kwargs
 
 
+def missing_credentials(config: Config, models: list[str]) -> list[str]:
+    """Models that would certainly fail for want of a key: checked before a run spends anything."""
+    missing = []
+    for model in models:
+        override = config.models.get(model)
+        if override and (override.api_base or override.api_key_env):
+            if override.api_key_env and not os.environ.get(override.api_key_env):
+                missing.append(f"{model} (set {override.api_key_env})")
+            continue
+        if config.litellm_model(model).startswith("openrouter/") and not os.environ.get("OPENROUTER_API_KEY"):
+            missing.append(f"{model} (set OPENROUTER_API_KEY)")
+    return missing
+
+
 class LiteLLMProvider:
     """Calls the configured gateway; failures come back as Response records with an error_type."""
 

@@ -192,3 +192,11 @@ def test_eval_defaults_to_the_current_policys_models(project):
     data = yaml.safe_load(invoke(project, "score", "--run", run_id, "--format", "json").output)
     current = load_policy(project / "policies/current.yaml").tiers["chat"]
     assert {s["model"] for s in data["scores"]} == set(current.models())
+
+
+def test_real_run_without_a_key_fails_fast_and_writes_nothing(project, monkeypatch):
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    result = invoke(project, "recommend", "--tiers", "chat", "--date", DAY)
+    assert result.exit_code == 1
+    assert "set OPENROUTER_API_KEY" in result.output and "--simulate" in result.output
+    assert outputs(project) == []
