@@ -1,0 +1,43 @@
+"""Supply-chain guard: litellm is pinned to a known-good release; the compromised ones can never install."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import version
+
+COMPROMISED = {"1.82.7", "1.82.8"}
+
+
+def pins(text: str) -> dict[str, str]:
+    found = {}
+    for line in text.splitlines():
+        m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", line.strip())
+        if m:
+            found[m.group(1).lower()] = m.group(2)
+    return found
+
+
+def test_litellm_is_pinned_exactly_in_pyproject_and_constraints(repo):
+    project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
+    litellm = [d for d in project["dependencies"] if d.startswith("litellm")]
+    assert litellm == ["litellm==1.106.2"]
+    constraints = pins((repo / "constraints.txt").read_text())
+    assert constraints["litellm"] == "1.106.2"
+    assert "mcp" in constraints  # LiteLLM needs it for any call with tools=
+
+
+def test_no_compromised_release_anywhere(repo):
+    constraints = pins((repo / "constraints.txt").read_text())
+    assert constraints["litellm"] not in COMPROMISED
+    assert version("litellm") not in COMPROMISED
+    assert version("litellm").startswith("1.106.")
+
+
+def test_every_constraint_is_an_exact_pin(repo):
+    lines = [
+        line.strip()
+        for line in (repo / "constraints.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines and all("==" in line for line in lines), [x for x in lines if "==" not in x]
