@@ -15,7 +15,10 @@ from typing import Any
 
 import click
 
-CONFIG_HELP = "routing.yaml to use; relative paths inside it resolve against its folder."
+CONFIG_HELP = (
+    "routing.yaml to use; relative paths inside it resolve against its folder "
+    "(paths given on the command line resolve against the current folder)."
+)
 
 
 class RoutingGroup(click.Group):
@@ -104,13 +107,29 @@ class Progress:
 
 @main.command()
 @click.option("--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere).")
-@click.option("--replay", type=click.Path(dir_okay=False), help="Re-grade recorded responses (JSONL).")
-@click.option("--results", type=click.Path(dir_okay=False), help="Decide from recorded verdicts (JSONL).")
+@click.option(
+    "--replay",
+    type=click.Path(resolve_path=True, dir_okay=False),
+    help="Re-grade recorded responses (JSONL).",
+)
+@click.option(
+    "--results",
+    type=click.Path(resolve_path=True, dir_okay=False),
+    help="Decide from recorded verdicts (JSONL).",
+)
 @click.option("--tiers", help="Comma-separated tiers (default: all configured).")
 @click.option("--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd).")
-@click.option("--rankings", type=click.Path(), help="Folder of rankings snapshots.")
-@click.option("--policy", type=click.Path(dir_okay=False), help="Current policy (default: paths.policy).")
-@click.option("--out", type=click.Path(file_okay=False), help="Report folder (default: reports/<date>).")
+@click.option("--rankings", type=click.Path(resolve_path=True), help="Folder of rankings snapshots.")
+@click.option(
+    "--policy",
+    type=click.Path(resolve_path=True, dir_okay=False),
+    help="Current policy (default: paths.policy).",
+)
+@click.option(
+    "--out",
+    type=click.Path(resolve_path=True, file_okay=False),
+    help="Report folder (default: reports/<date>).",
+)
 @click.option("--date", "day", help="Report date (default: today).")
 @config_option
 def recommend(
@@ -152,8 +171,17 @@ def recommend(
 
 @main.command("eval")
 @click.option("--simulate", is_flag=True, help="Offline: simulated models.")
-@click.option("--replay", type=click.Path(dir_okay=False), help="Re-grade recorded responses (JSONL).")
-@click.option("--tasks", "tasks_path", type=click.Path(), help="Task file or folder (default: each tier's).")
+@click.option(
+    "--replay",
+    type=click.Path(resolve_path=True, dir_okay=False),
+    help="Re-grade recorded responses (JSONL).",
+)
+@click.option(
+    "--tasks",
+    "tasks_path",
+    type=click.Path(resolve_path=True),
+    help="Task file or folder (default: each tier's).",
+)
 @click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
 @click.option("--tiers", help="Comma-separated tiers.")
 @click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
@@ -229,7 +257,9 @@ def results() -> None:
 
 @results.command("export")
 @click.argument("run_id")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="JSONL file to write.")
+@click.option(
+    "--out", required=True, type=click.Path(resolve_path=True, dir_okay=False), help="JSONL file to write."
+)
 @config_option
 def results_export(config: Any, run_id: str, out: str) -> None:
     """Write a run's results as JSONL (the format `recommend --results` reads)."""
@@ -243,8 +273,8 @@ def results_export(config: Any, run_id: str, out: str) -> None:
 
 
 @main.command()
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=click.Path(resolve_path=True, dir_okay=False))
+@click.argument("new", type=click.Path(resolve_path=True, dir_okay=False))
 def diff(old: str, new: str) -> None:
     """Semantic diff of two policy files."""
     from routing.diff import diff_policies
@@ -261,9 +291,16 @@ def export() -> None:
 
 
 @export.command("litellm")
-@click.option("--policy", "policy_path", type=click.Path(dir_okay=False), help="Default: paths.proposed.")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(resolve_path=True, dir_okay=False),
+    help="Default: paths.proposed.",
+)
 @click.option("--stage", type=int, help="Rollout stage (1-based) from the rollout plan's stages.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--out", type=click.Path(resolve_path=True, dir_okay=False), help="Write here instead of stdout."
+)
 @config_option
 def export_litellm(config: Any, policy_path: str | None, stage: int | None, out: str | None) -> None:
     """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
@@ -285,7 +322,7 @@ def tasks() -> None:
 
 
 @tasks.command("validate")
-@click.argument("path", required=False, type=click.Path())
+@click.argument("path", required=False, type=click.Path(resolve_path=True))
 @config_option
 def tasks_validate(config: Any, path: str | None) -> None:
     """Check task schemas and that each task's reference passes its own checks."""
@@ -307,7 +344,7 @@ def rankings() -> None:
 
 
 @rankings.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(resolve_path=True, dir_okay=False))
 @config_option
 def rankings_import(config: Any, files: tuple[str, ...]) -> None:
     """Import weekly top-N JSON/CSV, rankings-daily JSON or a manual weekly YAML into snapshots."""
