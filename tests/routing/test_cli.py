@@ -200,3 +200,12 @@ def test_real_run_without_a_key_fails_fast_and_writes_nothing(project, monkeypat
     assert result.exit_code == 1
     assert "set OPENROUTER_API_KEY" in result.output and "--simulate" in result.output
     assert outputs(project) == []
+
+
+def test_command_line_paths_resolve_against_the_current_folder(project, tmp_path_factory, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    result = invoke(project, "recommend", "--simulate", "--tiers", "chat", "--out", "weekly")
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "weekly" / "report.md").is_file()
+    assert (project / "policies" / "proposed.yaml").is_file()  # config paths stay with the config
