@@ -21,6 +21,12 @@ CONFIG_HELP = (
 )
 
 
+# Command-line paths are made absolute against the current folder before any config resolves them.
+FILE = click.Path(resolve_path=True, dir_okay=False)
+FOLDER = click.Path(resolve_path=True, file_okay=False)
+ANY_PATH = click.Path(resolve_path=True)
+
+
 class RoutingGroup(click.Group):
     """Turns domain errors into `Error: <file>: <field>: <message>` and exit code 1."""
 
@@ -109,25 +115,25 @@ class Progress:
 @click.option("--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere).")
 @click.option(
     "--replay",
-    type=click.Path(resolve_path=True, dir_okay=False),
+    type=FILE,
     help="Re-grade recorded responses (JSONL).",
 )
 @click.option(
     "--results",
-    type=click.Path(resolve_path=True, dir_okay=False),
+    type=FILE,
     help="Decide from recorded verdicts (JSONL).",
 )
 @click.option("--tiers", help="Comma-separated tiers (default: all configured).")
 @click.option("--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd).")
-@click.option("--rankings", type=click.Path(resolve_path=True), help="Folder of rankings snapshots.")
+@click.option("--rankings", type=ANY_PATH, help="Folder of rankings snapshots.")
 @click.option(
     "--policy",
-    type=click.Path(resolve_path=True, dir_okay=False),
+    type=FILE,
     help="Current policy (default: paths.policy).",
 )
 @click.option(
     "--out",
-    type=click.Path(resolve_path=True, file_okay=False),
+    type=FOLDER,
     help="Report folder (default: reports/<date>).",
 )
 @click.option("--date", "day", help="Report date (default: today).")
@@ -173,13 +179,13 @@ def recommend(
 @click.option("--simulate", is_flag=True, help="Offline: simulated models.")
 @click.option(
     "--replay",
-    type=click.Path(resolve_path=True, dir_okay=False),
+    type=FILE,
     help="Re-grade recorded responses (JSONL).",
 )
 @click.option(
     "--tasks",
     "tasks_path",
-    type=click.Path(resolve_path=True),
+    type=ANY_PATH,
     help="Task file or folder (default: each tier's).",
 )
 @click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
@@ -257,9 +263,7 @@ def results() -> None:
 
 @results.command("export")
 @click.argument("run_id")
-@click.option(
-    "--out", required=True, type=click.Path(resolve_path=True, dir_okay=False), help="JSONL file to write."
-)
+@click.option("--out", required=True, type=FILE, help="JSONL file to write.")
 @config_option
 def results_export(config: Any, run_id: str, out: str) -> None:
     """Write a run's results as JSONL (the format `recommend --results` reads)."""
@@ -273,8 +277,8 @@ def results_export(config: Any, run_id: str, out: str) -> None:
 
 
 @main.command()
-@click.argument("old", type=click.Path(resolve_path=True, dir_okay=False))
-@click.argument("new", type=click.Path(resolve_path=True, dir_okay=False))
+@click.argument("old", type=FILE)
+@click.argument("new", type=FILE)
 def diff(old: str, new: str) -> None:
     """Semantic diff of two policy files."""
     from routing.diff import diff_policies
@@ -294,13 +298,11 @@ def export() -> None:
 @click.option(
     "--policy",
     "policy_path",
-    type=click.Path(resolve_path=True, dir_okay=False),
+    type=FILE,
     help="Default: paths.proposed.",
 )
 @click.option("--stage", type=int, help="Rollout stage (1-based) from the rollout plan's stages.")
-@click.option(
-    "--out", type=click.Path(resolve_path=True, dir_okay=False), help="Write here instead of stdout."
-)
+@click.option("--out", type=FILE, help="Write here instead of stdout.")
 @config_option
 def export_litellm(config: Any, policy_path: str | None, stage: int | None, out: str | None) -> None:
     """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
@@ -322,7 +324,7 @@ def tasks() -> None:
 
 
 @tasks.command("validate")
-@click.argument("path", required=False, type=click.Path(resolve_path=True))
+@click.argument("path", required=False, type=ANY_PATH)
 @config_option
 def tasks_validate(config: Any, path: str | None) -> None:
     """Check task schemas and that each task's reference passes its own checks."""
@@ -344,7 +346,7 @@ def rankings() -> None:
 
 
 @rankings.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(resolve_path=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FILE)
 @config_option
 def rankings_import(config: Any, files: tuple[str, ...]) -> None:
     """Import weekly top-N JSON/CSV, rankings-daily JSON or a manual weekly YAML into snapshots."""
