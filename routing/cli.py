@@ -57,9 +57,10 @@ def err_console() -> Any:
 
 
 def out_console() -> Any:
+    """Terminal width on a terminal; wide enough for full model ids when piped or logged."""
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 @click.group(cls=RoutingGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,7 +18,7 @@ def print_summary(console: Any, rec: Any, config: Any) -> None:
     title = "SIMULATED weekly recommendation" if rec.simulated else "Weekly recommendation"
     table = Table(title=title, title_style="bold red" if rec.simulated else "bold")
     for column in ("tier", "current", "proposed", "decision", "success", "cost/success", "p95"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     scores = {(s.tier, s.model): s for s in rec.scores}
     for d in rec.decisions:
         s = scores.get((d.tier, d.policy.primary))
@@ -48,7 +48,7 @@ def print_scores(console: Any, scores: Sequence[Score], run_id: str) -> None:
     simulated = any(s.simulated for s in scores)
     table = Table(title=f"{'SIMULATED ' if simulated else ''}scores for run {run_id}")
     for column in ("tier", "model", "n", "success", "tool fail", "p50", "p95", "cost/success"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for s in scores:
         table.add_row(
             s.tier,
@@ -114,7 +114,7 @@ def print_momentum(console: Any, momentum: Sequence[Any], snapshots: Sequence[An
     )
     table = Table(title=title)
     for column in ("rank", "model", "tokens", "WoW", "since previous", "rank change", "status"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in momentum_rows(momentum, limit=len(momentum)):
         table.add_row(
             str(row["rank"]),
