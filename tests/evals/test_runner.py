@@ -114,3 +114,33 @@ def test_call_with_retries_counts_calls():
     provider = Scripted({("chat/t1", "a", 0): [flaky]})
     response, calls = asyncio.run(call_with_retries(provider, Cell(task(), "a", 0), 4, 10))
     assert response.ok and calls == 2
+
+
+class Crashing(Scripted):
+    """Dies (like a killed process) on the n-th call."""
+
+    def __init__(self, crash_on):
+        super().__init__()
+        self.crash_on = crash_on
+
+    async def complete(self, t, model, repeat):
+        if len(self.calls) + 1 == self.crash_on:
+            raise KeyboardInterrupt
+        return await super().complete(t, model, repeat)
+
+
+def test_a_crashed_run_loses_nothing_and_resumes_without_paying_twice(tmp_path):
+    cells = plan_cells([(task(), "a"), (task(), "b")], repeats=10)
+    store = ResultStore(tmp_path / "r.db")
+    try:
+        run(Crashing(crash_on=9), store, cells, concurrency=1)
+    except KeyboardInterrupt:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("the run should have died")
+    saved = ResultStore(tmp_path / "r.db").done_keys("r-1")  # a fresh connection, as after a restart
+    assert len(saved) == 8
+    second = Scripted()
+    summary = run(second, ResultStore(tmp_path / "r.db"), cells, concurrency=1)
+    assert len(second.calls) == len(cells) - 8
+    assert summary.reused == 8 and len(summary.results) == len(cells)

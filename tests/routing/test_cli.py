@@ -209,3 +209,21 @@ def test_command_line_paths_resolve_against_the_current_folder(project, tmp_path
     assert result.exit_code == 0, result.output
     assert (elsewhere / "weekly" / "report.md").is_file()
     assert (project / "policies" / "proposed.yaml").is_file()  # config paths stay with the config
+
+
+def test_rankings_import_writes_a_snapshot_dated_by_week_start(project, shared_data):
+    source = shared_data / "openrouter/weekly-top10/weekly_current/2026-03-02.json"
+    result = invoke(project, "rankings", "import", str(source))
+    assert result.exit_code == 0, result.output
+    written = project / "reports/rankings/2026-02-23.json"
+    assert written.is_file()
+    meta = yaml.safe_load(written.read_text())["meta"]
+    assert meta["as_of"] == "2026-03-02" and meta["source_url"] == "https://openrouter.ai/rankings"
+
+
+def test_tasks_validate_reports_a_reference_that_fails_its_checks(project):
+    path = project / "golden_tasks/chat/http-429.yaml"
+    path.write_text(path.read_text().replace('content: "429"', 'content: "430"'))
+    result = invoke(project, "tasks", "validate")
+    assert result.exit_code == 1
+    assert "http-429.yaml" in result.output and "reference fails its own checks" in result.output
