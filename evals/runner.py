@@ -37,6 +37,7 @@ class Cell:
 class RunSummary:
     run_id: str
     planned: int
+    provider_kind: str = "real"
     reused: int = 0
     completed: int = 0
     errors: int = 0
@@ -130,7 +131,9 @@ async def run_cells(
     """Run the cells not yet done in this run; stop spending before the budget would be exceeded."""
     done = store.done_keys(run_id)
     todo = [c for c in cells if c.key not in done]
-    summary = RunSummary(run_id=run_id, planned=len(cells), reused=len(cells) - len(todo))
+    summary = RunSummary(
+        run_id=run_id, planned=len(cells), provider_kind=provider.kind, reused=len(cells) - len(todo)
+    )
     semaphore = asyncio.Semaphore(concurrency)
     lock = asyncio.Lock()
     reserved = 0.0

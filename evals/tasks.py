@@ -14,12 +14,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-from pydantic import ValidationError
 
 from evals.checks import Check, build_checks, check_task_spec, grade
 from evals.records import TIERS, Task
 from evals.toolcall import OPENAI_TOOL_NAME, ToolCallCheck, tool_index
-from routing.errors import InputError, from_validation_error
+from routing.errors import InputError, validated
 from routing.yamlio import load_yaml
 
 TASK_SUFFIXES = (".yaml", ".yml")
@@ -98,10 +97,7 @@ def _load_file(file: Path, tier: str | None) -> list[Task]:
         base = f"{task_tier}/{rel}" if folder_tier == task_tier else f"{task_tier}/{file.stem}"
         default_id = base if len(items) == 1 else f"{base}-{prefix.strip('[]')}"
         fields = {**raw, "tier": task_tier, "id": raw.get("id", default_id), "source": str(file)}
-        try:
-            task = Task.model_validate(fields)
-        except ValidationError as exc:
-            raise from_validation_error(file, exc, prefix) from None
+        task = validated(Task, fields, file, prefix)
         if not task.id.strip():
             raise InputError(file, at("id"), "must not be empty")
         if not task.messages:

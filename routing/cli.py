@@ -173,7 +173,7 @@ def recommend(
         rec = run_recommend(config, opts, on_result=progress.advance, on_start=progress.start)
     finally:
         progress.stop()
-    print_summary(out_console(), rec, config)
+    print_summary(out_console(), rec)
 
 
 @main.command("eval")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from routing.errors import InputError, from_validation_error
+from routing.errors import InputError, validated
 from routing.yamlio import load_yaml
 
 Objective = Literal["cost_per_success", "success", "latency"]
@@ -150,10 +150,7 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
     raw = load_yaml(p)
     if not isinstance(raw, dict):
         raise InputError(p, None, "expected a mapping at the top level")
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation_error(p, exc) from None
+    config = validated(Config, raw, p)
     config.base_dir = p.parent
     config.source = p
     return config

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # pydantic stays out of CLI start-up: the error group imports this module
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
 
 
 class RoutingError(Exception):
@@ -28,10 +34,20 @@ def pydantic_field(loc: tuple) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def from_validation_error(path: str | Path, exc, prefix: str = "") -> InputError:
+def from_validation_error(path: str | Path, exc: ValidationError, prefix: str = "") -> InputError:
     """Turn the first pydantic ValidationError entry into an InputError naming file and field."""
     first = exc.errors()[0]
     field = pydantic_field(first.get("loc", ()))
     if prefix:
         field = f"{prefix}.{field}" if field else prefix
     return InputError(path, field or None, first.get("msg", "invalid value"))
+
+
+def validated(model: type[M], raw: Any, path: str | Path, prefix: str = "") -> M:
+    """Validate raw data into a pydantic record; the first problem names the file and the field."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise from_validation_error(path, exc, prefix) from None

@@ -9,28 +9,22 @@ from evals.records import Result, Task
 from evals.runner import RunSummary
 from routing.config import Config
 from routing.errors import InputError
-from routing.evaluate import execute, price_table
+from routing.evaluate import check_tasks, execute, load_snapshots_if_any, load_tier_tasks, price_table
 
 
 def choose_tasks(config: Config, tasks_path: str | None, tiers: str | None) -> list[Task]:
-    from evals.tasks import load_tasks, validate_tasks
+    """The tasks of --tasks (optionally narrowed to --tiers), else every chosen tier's own tasks."""
+    if not tasks_path:
+        return [t for group in load_tier_tasks(config, config.select_tiers(tiers)).values() for t in group]
+    from evals.tasks import load_tasks
 
-    if tasks_path:
-        found = load_tasks(config.resolve(tasks_path))
-        if tiers:
-            wanted = set(config.select_tiers(tiers))
-            found = [t for t in found if t.tier in wanted]
-    else:
-        found = [
-            t
-            for name in config.select_tiers(tiers)
-            for t in load_tasks(config.resolve(config.tiers[name].tasks), name)
-        ]
+    found = load_tasks(config.resolve(tasks_path))
+    if tiers:
+        wanted = set(config.select_tiers(tiers))
+        found = [t for t in found if t.tier in wanted]
     if not found:
-        raise InputError(tasks_path or config.source, None, "no golden tasks found")
-    problems = validate_tasks(found)
-    if problems:
-        raise InputError(None, None, problems[0])
+        raise InputError(tasks_path, None, "no golden tasks found")
+    check_tasks(found)
     return found
 
 
@@ -76,18 +70,12 @@ def run_eval(
     pairs = [(t, m) for t in tasks for m in models_by_tier.get(t.tier, [])]
     if not pairs:
         raise InputError(None, "--models", "no models to evaluate for the chosen tiers")
-    rows = []
-    folder = config.resolve(config.paths.rankings)
-    if folder.exists():
-        from routing.rankings import load_snapshots
-
-        rows = [row for snap in load_snapshots(folder) for row in snap.rows]
     return execute(
         mode,
         config,
         config.resolve(config.paths.store),
         pairs,
-        price_table(rows, config),
+        price_table(load_snapshots_if_any(config), config),
         source=source,
         budget_usd=budget_usd,
         repeats=repeats,

@@ -11,33 +11,66 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evals.providers.base import Provider
+from evals.providers.base import Provider, estimate_tokens
 from evals.records import Result, Task
 from evals.runner import Cell, RunSummary, plan_cells, run_cells
 from evals.store import ResultStore
 from routing.config import Config
-from routing.errors import RoutingError
+from routing.errors import InputError, RoutingError
+from routing.rankings import RankingSnapshot
 
 Prices = dict[str, tuple[float, float]]  # slug -> (input, output) USD per Mtok
 
 
-def price_table(snapshot_rows: Sequence[Any], config: Config) -> Prices:
-    """Prices from the rankings snapshot rows (latest wins), then the config's per-model overrides."""
+def price_table(snapshots: Sequence[RankingSnapshot], config: Config) -> Prices:
+    """Prices from the rankings snapshots (oldest first, so the latest wins), then config overrides."""
     prices: Prices = {}
-    for row in snapshot_rows:
-        inp = getattr(row, "prompt_price_per_mtok", None)
-        out = getattr(row, "completion_price_per_mtok", None)
-        if inp is not None and out is not None:
-            prices[row.slug] = (float(inp), float(out))
+    for snapshot in snapshots:
+        for row in snapshot.rows:
+            if row.prompt_price_per_mtok is not None and row.completion_price_per_mtok is not None:
+                prices[row.slug] = (row.prompt_price_per_mtok, row.completion_price_per_mtok)
     for model, override in config.models.items():
         if override.price is not None:
             prices[model] = (override.price.input_per_mtok, override.price.output_per_mtok)
     return prices
 
 
+def load_snapshots_if_any(config: Config, folder: Path | None = None) -> list[RankingSnapshot]:
+    """The rankings snapshots of the config's folder (or `folder`); none is fine for an eval."""
+    from routing.rankings import load_snapshots
+
+    chosen = config.resolve(folder) if folder else config.resolve(config.paths.rankings)
+    return load_snapshots(chosen) if chosen.exists() else []
+
+
+def check_tasks(tasks: Sequence[Task]) -> None:
+    """Refuse to run tasks that cannot be graded: the first problem names the file and task."""
+    from evals.tasks import validate_tasks
+
+    problems = validate_tasks(tasks)
+    if problems:
+        raise InputError(None, None, problems[0])
+
+
+def load_tier_tasks(config: Config, tiers: Sequence[str]) -> dict[str, list[Task]]:
+    """Each tier's golden tasks from its configured folder, validated."""
+    from evals.tasks import load_tasks
+
+    tasks: dict[str, list[Task]] = {}
+    for name in tiers:
+        folder = config.resolve(config.tiers[name].tasks)
+        if not folder.exists():
+            raise InputError(config.source, f"tiers.{name}.tasks", f"folder not found: {folder}")
+        found = load_tasks(folder, tier=name)
+        if not found:
+            raise InputError(config.source, f"tiers.{name}.tasks", f"no golden tasks in {folder}")
+        tasks[name] = found
+    check_tasks([t for group in tasks.values() for t in group])
+    return tasks
+
+
 def estimate_cell_usd(prices: Prices) -> Callable[[Cell], float | None]:
     """Upper-bound cost of one attempt: full prompt plus max_tokens of output (used by the budget guard)."""
-    from evals.providers.sim import estimate_tokens
 
     def estimate(cell: Cell) -> float | None:
         price = prices.get(cell.model)
@@ -109,9 +142,7 @@ def execute(
                 + "; export the key, or run offline with --simulate"
             )
     provider: Provider = make_provider(mode, config, tasks, prices, source)
-    fingerprint = getattr(provider, "fingerprint", lambda: "")()
-    if mode == "replay" and source is not None:
-        fingerprint = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:12]
+    fingerprint = provider.fingerprint()
     run_id = resume or run_id_for(mode, pairs, repeats, fingerprint)
     cells = plan_cells(pairs, repeats)
     with ResultStore(store_path) as store:

@@ -13,6 +13,7 @@ def export_litellm_yaml(config: Config, policy_path: str | None, stage: int | No
     """With --stage N, tiers whose primary changes carry the N-th rollout share against the current one."""
     from routing.diff import diff_policies
     from routing.export import dump_litellm_config, litellm_config
+    from routing.rollout import plan_rollout
 
     path = Path(policy_path) if policy_path else config.resolve(config.paths.proposed)
     policy = load_policy(path)
@@ -21,14 +22,14 @@ def export_litellm_yaml(config: Config, policy_path: str | None, stage: int | No
         header.append("SIMULATED evidence: review before routing production traffic")
     if stage is None:
         return dump_litellm_config(litellm_config(policy, config), header)
-    stages = config.rollout.stages
-    if not 1 <= stage <= len(stages):
-        raise InputError(config.source, "rollout.stages", f"--stage must be 1..{len(stages)}, got {stage}")
     previous = load_policy(config.resolve(config.paths.policy))
-    share = stages[stage - 1]
-    changed = {c.tier: share for c in diff_policies(previous, policy) if c.primary_changed}
-    header.append(
-        f"rollout stage {stage}: {share:.0%} to the new primary of {', '.join(changed) or 'no tier'}"
-    )
-    exported = litellm_config(policy, config, stage_share=changed, previous=previous)
+    plan = plan_rollout(diff_policies(previous, policy), policy, {}, config.rollout)
+    try:
+        shares = plan.stage_shares(stage)
+    except ValueError as exc:
+        raise InputError(config.source, "rollout.stages", f"--stage: {exc}") from None
+    share = config.rollout.stages[stage - 1]
+    tiers = ", ".join(shares) or "no tier"
+    header.append(f"rollout stage {stage}: {share:.0%} to the new primary of {tiers}")
+    exported = litellm_config(policy, config, stage_share=shares, previous=previous)
     return dump_litellm_config(exported, header)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from routing.errors import InputError, from_validation_error
+from routing.errors import InputError, validated
 from routing.yamlio import atomic_write, dump_yaml, load_yaml
 
 
@@ -78,10 +78,7 @@ class Policy(BaseModel):
 def parse_policy(raw: Any, path: str | Path) -> Policy:
     if not isinstance(raw, dict):
         raise InputError(path, None, "expected a mapping with version, meta and tiers")
-    try:
-        return Policy.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation_error(path, exc) from None
+    return validated(Policy, raw, path)
 
 
 def load_policy(path: str | Path) -> Policy:

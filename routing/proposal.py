@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from evals.scores import Score
 from routing.config import Gates, TierConfig
@@ -143,12 +143,6 @@ class Decision:
     policy: TierPolicy
     previous: TierPolicy | None
     action: str  # "switch" | "keep" | "new" | "none"
-    passing: list[str] = field(default_factory=list)
-    failing: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def primary_changed(self) -> bool:
-        return self.previous is not None and self.previous.primary != self.policy.primary
 
 
 def confident(score: Score, gates: Gates) -> bool:
@@ -279,7 +273,7 @@ def propose_tier(
         tier, tier_config.objective, gates, passing, scores, current, failing
     )
     if primary is None:
-        return Decision(tier, TierPolicy(primary="none", rationale=rationale), None, "none", [], failing)
+        return Decision(tier, TierPolicy(primary="none", rationale=rationale), None, "none")
     fallbacks = choose_fallbacks(primary, action, current, passing)
     gray: list[GrayShare] = []
     for model in movers:
@@ -299,7 +293,7 @@ def propose_tier(
         gates=gates.model_dump(exclude_none=True),
         rationale=rationale,
     )
-    return Decision(tier, policy, current, action, [s.model for s in passing], failing)
+    return Decision(tier, policy, current, action)
 
 
 def propose(

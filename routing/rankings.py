@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from routing.catalog import Catalog
-from routing.errors import InputError, from_validation_error
+from routing.errors import InputError, validated
 from routing.slugs import to_catalog_slug
 from routing.yamlio import atomic_write
 
@@ -253,10 +253,7 @@ def load_snapshot(path: str | Path) -> RankingSnapshot:
     raw = _parse_json(p, _read_text(p))
     if not isinstance(raw, dict):
         raise InputError(p, None, "expected a snapshot object with date, rows and meta")
-    try:
-        snapshot = RankingSnapshot.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation_error(p, exc) from None
+    snapshot = validated(RankingSnapshot, raw, p)
     if p.stem != snapshot.date.isoformat():
         raise InputError(p, "date", f"{snapshot.date} does not match the file name {p.name}")
     return snapshot

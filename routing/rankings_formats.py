@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from routing.catalog import per_mtok
-from routing.errors import InputError, from_validation_error
+from routing.errors import InputError, validated
 from routing.rankings import (
     DATASET_LICENSE,
     DATASET_URL,
@@ -139,10 +139,7 @@ def _weekly_meta(file_day: date) -> SnapshotMeta:
 def _weekly_row(raw: Any, path: Path, where: str, slug_map: SlugMap) -> RankingRow:
     if not isinstance(raw, dict):
         raise InputError(path, where, "expected an object")
-    try:
-        item = _WeeklyModel.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation_error(path, exc, prefix=where) from None
+    item = validated(_WeeklyModel, raw, path, where)
     prompt, completion = _prices(item.prompt_price, item.completion_price, path, where)
     return make_row(
         rank=item.rank,
@@ -244,10 +241,7 @@ def parse_manual_weekly(raw: Any, path: str | Path, slug_map: SlugMap = None) ->
     p = Path(path)
     if not isinstance(raw, dict):
         raise InputError(p, None, "expected a mapping with format, version, date, source_url and rows")
-    try:
-        doc = _ManualWeekly.model_validate(raw)
-    except ValidationError as exc:
-        raise from_validation_error(p, exc) from None
+    doc = validated(_ManualWeekly, raw, p)
     rows = []
     for i, r in enumerate(doc.rows):
         if not (r.slug or r.permaslug):
@@ -334,10 +328,7 @@ def parse_rankings_daily(raw: Any, path: str | Path, slug_map: SlugMap = None) -
         where = f"data[{i}]"
         if not isinstance(item, dict):
             raise InputError(p, where, "expected an object")
-        try:
-            row = _DailyRow.model_validate(item)
-        except ValidationError as exc:
-            raise from_validation_error(p, exc, prefix=where) from None
+        row = validated(_DailyRow, item, p, where)
         if row.model_permaslug.strip().lower() == "other":
             continue
         tokens = row.tokens()

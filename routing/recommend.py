@@ -16,8 +16,7 @@ from evals.records import Result, Task
 from evals.results_io import read_results
 from evals.scores import Score, score_all
 from routing.config import Config, TierConfig
-from routing.errors import InputError
-from routing.policy import Policy, PolicyMeta, dump_policy, load_policy
+from routing.policy import Policy, PolicyMeta, load_policy, write_policy
 from routing.proposal import Decision, propose
 from routing.yamlio import atomic_write, dump_yaml
 
@@ -47,9 +46,12 @@ class Recommendation:
     outputs: dict[str, Path]
     run_id: str | None
     provider_kind: str
-    simulated: bool
     budget_note: str | None = None
     rankings_note: str | None = None
+
+    @property
+    def simulated(self) -> bool:
+        return self.provider_kind == "sim"
 
 
 @dataclass
@@ -75,40 +77,21 @@ def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Pat
     return load_policy(path), path
 
 
-def load_tier_tasks(config: Config, tiers: list[str]) -> dict[str, list[Task]]:
-    from evals.tasks import load_tasks, validate_tasks
-
-    tasks: dict[str, list[Task]] = {}
-    for name in tiers:
-        folder = config.resolve(config.tiers[name].tasks)
-        if not folder.exists():
-            raise InputError(config.source, f"tiers.{name}.tasks", f"folder not found: {folder}")
-        found = load_tasks(folder, tier=name)
-        if not found:
-            raise InputError(config.source, f"tiers.{name}.tasks", f"no golden tasks in {folder}")
-        tasks[name] = found
-    problems = validate_tasks([t for group in tasks.values() for t in group])
-    if problems:
-        raise InputError(None, None, problems[0])
-    return tasks
-
-
 def rankings_inputs(config: Config, inputs: Inputs, tiers: list[str], rankings: Path | None) -> None:
-    """Momentum from the rankings snapshots and the candidate models per tier."""
-    from routing.candidates import select_candidates
+    """Momentum from the rankings snapshots, the candidate models per tier and, among them, the movers."""
+    from routing.candidates import rank_movers, select_candidates
+    from routing.evaluate import load_snapshots_if_any
     from routing.momentum import compute_momentum
-    from routing.rankings import load_snapshots
 
-    folder = config.resolve(rankings) if rankings else config.resolve(config.paths.rankings)
-    inputs.snapshots = load_snapshots(folder) if folder.exists() else []
+    inputs.snapshots = load_snapshots_if_any(config, rankings)
     inputs.momentum = compute_momentum(inputs.snapshots)
+    movers = [m.slug for m in rank_movers(inputs.momentum)]
     for name in tiers:
-        current = inputs.current
-        chosen = select_candidates(name, config.tiers[name], config.candidates, inputs.momentum, current)
+        chosen = select_candidates(
+            name, config.tiers[name], config.candidates, inputs.momentum, inputs.current
+        )
         inputs.candidates[name] = [c.model for c in chosen]
-        growth = {c.model: c.momentum.wow_growth for c in chosen if c.momentum is not None}
-        movers = [c.model for c in chosen if any("mover" in r or "climber" in r for r in c.reasons)]
-        inputs.movers[name] = sorted(movers, key=lambda m: -(growth.get(m) or 0.0))
+        inputs.movers[name] = [m for m in movers if m in inputs.candidates[name]]
 
 
 def gather_inputs(config: Config, opts: RecommendOptions) -> Inputs:
@@ -122,6 +105,8 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> Inputs:
             t: config.tiers.get(t) or TierConfig(tasks="") for t in dict.fromkeys(r.tier for r in results)
         }
         return Inputs(current, current_path, tier_configs, results=results)
+    from routing.evaluate import load_tier_tasks
+
     tiers = config.select_tiers(opts.tiers)
     inputs = Inputs(current, current_path, {t: config.tiers[t] for t in tiers})
     inputs.tasks = load_tier_tasks(config, tiers)
@@ -164,8 +149,7 @@ def recommend(
         run_ids = sorted({r.run_id for r in results if r.run_id})
         run_id = run_ids[0] if len(run_ids) == 1 else None
     else:
-        rows = [row for snap in inputs.snapshots for row in snap.rows]
-        prices = price_table(rows, config)
+        prices = price_table(inputs.snapshots, config)
         pairs = pairs_for(inputs.tasks, inputs.candidates)
         summary = execute(
             opts.mode,
@@ -178,8 +162,7 @@ def recommend(
             on_result=on_result,
             on_start=on_start,
         )
-        results, run_id = summary.results, summary.run_id
-        kind = {"simulate": "sim", "replay": "replay"}.get(opts.mode, "real")
+        results, run_id, kind = summary.results, summary.run_id, summary.provider_kind
     scores = score_all(results)
     policy, decisions = propose(
         inputs.tier_configs,
@@ -218,6 +201,8 @@ def finish(
         momentum_gap_note,
         momentum_rows,
         render_report,
+        rollout_summary,
+        staleness_note,
     )
     from routing.rollout import plan_rollout, rollout_to_dict
 
@@ -261,7 +246,7 @@ def finish(
         }
     )
     outputs = {
-        "proposed": atomic_write(proposed_path, dump_policy(policy)),
+        "proposed": write_policy(policy, proposed_path),
         "report": atomic_write(out_dir / "report.md", report),
         "diff": atomic_write(out_dir / "diff.md", diff_md),
         "rollout": atomic_write(out_dir / "rollout.yaml", dump_yaml(rollout)),
@@ -279,36 +264,6 @@ def finish(
         outputs=outputs,
         run_id=run_id,
         provider_kind=kind,
-        simulated=kind == "sim",
         budget_note=budget_note,
         rankings_note=rankings_note,
     )
-
-
-STALE_AFTER_DAYS = 14
-
-
-def staleness_note(as_of: str | None, day: str) -> str | None:
-    """Rankings older than two weeks still suggest candidates, but the reader must know."""
-    if not as_of:
-        return None
-    try:
-        age = (date.fromisoformat(day[:10]) - date.fromisoformat(str(as_of)[:10])).days
-    except ValueError:
-        return None
-    if age <= STALE_AFTER_DAYS:
-        return None
-    return f"rankings are {age} days old (as of {as_of}): import a recent week with `routing rankings import`"
-
-
-def rollout_summary(rollout: dict[str, Any]) -> str:
-    """One line per tier of the rollout plan for the report."""
-    lines = []
-    for tier in rollout.get("tiers") or []:
-        stages = " → ".join(
-            f"{s['share']:.0%} (≥{s['min_requests']} requests)" for s in tier.get("stages") or []
-        )
-        lines.append(f"- **{tier['tier']}** ({tier['kind']}): {tier['candidate']}: {stages}")
-    for direct in rollout.get("direct") or []:
-        lines.append(f"- **{direct['tier']}**: applied directly: {direct['reason']}")
-    return "\n".join(lines) if lines else "No tier changes: nothing to roll out."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -10,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from evals.scores import Score
 from routing import __version__
 from routing.config import TierConfig
+from routing.momentum import WEEK_DAYS, Momentum
 from routing.proposal import Decision, gate_failures, pct, secs, usd
 
 PROVIDER_LABELS = {
@@ -58,51 +60,43 @@ def decision_context(d: Decision, tier_config: TierConfig, scores: Sequence[Scor
     }
 
 
-def wow_text(m: Any) -> str:
+def wow_text(m: Momentum) -> str:
     """Week-over-week growth; across a gap between snapshots it can only be the source's own figure."""
-    wow = getattr(m, "wow_growth", None)
-    if wow is None:
+    if m.wow_growth is None:
         return "—"
-    gap = getattr(m, "gap_days", None)
-    return f"{wow:+.0%}" + (" (source)" if gap not in (None, 7) else "")
+    return f"{m.wow_growth:+.0%}" + (" (source)" if m.gap_days not in (None, WEEK_DAYS) else "")
 
 
-def gap_text(m: Any) -> str:
+def gap_text(m: Momentum) -> str:
     """Token growth since the previous snapshot when it is not the week before (labelled with the gap)."""
-    gap = getattr(m, "gap_days", None)
-    over = getattr(m, "growth_over_gap", None)
-    if gap in (None, 7) or over is None:
+    if m.gap_days in (None, WEEK_DAYS) or m.growth_over_gap is None:
         return "—"
-    return f"{over:+.0%} over {gap} days"
+    return f"{m.growth_over_gap:+.0%} over {m.gap_days} days"
 
 
-def momentum_rows(momentum: Sequence[Any], limit: int = 15) -> list[dict[str, Any]]:
-    rows = []
-    for m in list(momentum)[:limit]:
-        change = getattr(m, "rank_change", None)
-        rows.append(
-            {
-                "rank": m.rank if m.rank is not None else "—",
-                "slug": m.slug,
-                "tokens": human_tokens(getattr(m, "total_tokens", None)),
-                "wow": wow_text(m),
-                "gap": gap_text(m),
-                "rank_change": "—" if not change else f"{change:+d}",
-                "status": getattr(m, "status", ""),
-            }
-        )
-    return rows
+def momentum_rows(momentum: Sequence[Momentum], limit: int = 15) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": m.rank if m.rank is not None else "—",
+            "slug": m.slug,
+            "tokens": human_tokens(m.total_tokens),
+            "wow": wow_text(m),
+            "gap": gap_text(m),
+            "rank_change": f"{m.rank_change:+d}" if m.rank_change else "—",
+            "status": m.status,
+        }
+        for m in list(momentum)[:limit]
+    ]
 
 
-def momentum_gap_note(momentum: Sequence[Any]) -> str | None:
+def momentum_gap_note(momentum: Sequence[Momentum]) -> str | None:
     """Say plainly when the latest two snapshots are not consecutive weeks."""
-    gaps = {getattr(m, "gap_days", None) for m in momentum} - {None, 7}
+    gaps = {m.gap_days for m in momentum} - {None, WEEK_DAYS}
     if not gaps:
         return None
-    gap = max(gaps)
     return (
-        f"The previous snapshot is {gap} days before the latest, not 7: week-over-week figures are the "
-        "source's own (marked 'source'); token growth over the gap is shown separately."
+        f"The previous snapshot is {max(gaps)} days before the latest, not {WEEK_DAYS}: week-over-week "
+        "figures are the source's own (marked 'source'); token growth over the gap is shown separately."
     )
 
 
@@ -115,3 +109,32 @@ def render_report(context: dict[str, Any]) -> str:
     )
     context = {"version": __version__, **context}
     return env.get_template("report.md.j2").render(**context)
+
+
+STALE_AFTER_DAYS = 14
+
+
+def staleness_note(as_of: str | None, day: str) -> str | None:
+    """Rankings older than two weeks still suggest candidates, but the reader must know."""
+    if not as_of:
+        return None
+    try:
+        age = (date.fromisoformat(day[:10]) - date.fromisoformat(str(as_of)[:10])).days
+    except ValueError:
+        return None
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return f"rankings are {age} days old (as of {as_of}): import a recent week with `routing rankings import`"
+
+
+def rollout_summary(rollout: dict[str, Any]) -> str:
+    """One line per tier of the rollout plan for the report."""
+    lines = []
+    for tier in rollout.get("tiers") or []:
+        stages = " → ".join(
+            f"{s['share']:.0%} (≥{s['min_requests']} requests)" for s in tier.get("stages") or []
+        )
+        lines.append(f"- **{tier['tier']}** ({tier['kind']}): {tier['candidate']}: {stages}")
+    for direct in rollout.get("direct") or []:
+        lines.append(f"- **{direct['tier']}**: applied directly: {direct['reason']}")
+    return "\n".join(lines) if lines else "No tier changes: nothing to roll out."

@@ -11,7 +11,7 @@ from evals.scores import Score
 from routing.proposal import pct, secs, usd
 
 
-def print_summary(console: Any, rec: Any, config: Any) -> None:
+def print_summary(console: Any, rec: Any) -> None:
     """The recommend summary: one row per tier, then where the files went."""
     from rich.table import Table
 

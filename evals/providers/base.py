@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from evals.records import Response, Task
 
@@ -18,6 +20,10 @@ class Provider(Protocol):
     kind: str
 
     async def complete(self, task: Task, model: str, repeat: int) -> Response: ...
+
+    def fingerprint(self) -> str:
+        """What the answers depend on besides the tasks (profiles, a recording); '' for real models."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,9 @@ def classify_error(exc: BaseException) -> RetryDecision:
     if isinstance(status, int):
         return RetryDecision(False, f"http_{status}")
     return RetryDecision(False, name)
+
+
+def estimate_tokens(payload: Any) -> int:
+    """Rough token count (4 characters a token): for the budget guard's estimate and simulated usage."""
+    text = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
+    return max(1, math.ceil(len(text) / 4))

@@ -55,6 +55,9 @@ class LiteLLMProvider:
         names = [*KEY_ENV, *(o.api_key_env for o in config.models.values() if o.api_key_env)]
         self._secrets = tuple(os.environ.get(name, "") for name in names)
 
+    def fingerprint(self) -> str:
+        return ""  # real answers are new evidence every time: run ids are never content-derived
+
     async def complete(self, task: Task, model: str, repeat: int) -> Response:
         litellm = import_litellm()
         kwargs = request_kwargs(task, self.config.litellm_model(model), self.config.eval.timeout_s)

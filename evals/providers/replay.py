@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ class ReplayProvider:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.recorded = load_replay(path)
+
+    def fingerprint(self) -> str:
+        """Identifies the recording: used in deterministic run ids."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
 
     def models(self) -> list[str]:
         return sorted({model for model, _, _ in self.recorded})

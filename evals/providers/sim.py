@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import random
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from evals.checks import grade
+from evals.providers.base import estimate_tokens
 from evals.providers.litellm_env import import_litellm, to_response
 from evals.providers.sim_faults import text_faults, tool_fault
 from evals.records import Response, Task
@@ -63,12 +65,6 @@ def profile_for(model: str, default: dict[str, Any], models: dict[str, dict[str,
         per_1k_prompt_ms=float(latency.get("per_1k_prompt_ms", 0)),
         reasoning_tokens=int(merged.get("reasoning_tokens", 0)),
     )
-
-
-def estimate_tokens(payload: Any) -> int:
-    """Rough token count (4 characters a token): good enough for simulated usage."""
-    text = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
-    return max(1, math.ceil(len(text) / 4))
 
 
 def decide(profile: Profile, model: str, task: Task, repeat: int, seed: int) -> Outcome:
@@ -211,8 +207,6 @@ class SimProvider:
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
     async def complete(self, task: Task, model: str, repeat: int) -> Response:
-        import time
-
         started = time.perf_counter()
         kwargs: dict[str, Any] = {
             "model": f"{PROVIDER}/{model}",

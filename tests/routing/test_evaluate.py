@@ -25,14 +25,18 @@ def task(tid="chat/t", max_tokens=100):
     )
 
 
-def test_price_table_latest_row_wins_and_config_overrides():
-    rows = [
-        SimpleNamespace(slug="m", prompt_price_per_mtok=1.0, completion_price_per_mtok=2.0),
-        SimpleNamespace(slug="m", prompt_price_per_mtok=0.5, completion_price_per_mtok=1.0),
-        SimpleNamespace(slug="unpriced", prompt_price_per_mtok=None, completion_price_per_mtok=None),
-        SimpleNamespace(slug="a/b", prompt_price_per_mtok=9.0, completion_price_per_mtok=9.0),
-    ]
-    assert price_table(rows, CONFIG) == {"m": (0.5, 1.0), "a/b": (1.0, 2.0)}
+def test_price_table_latest_snapshot_wins_and_config_overrides():
+    older = SimpleNamespace(
+        rows=[SimpleNamespace(slug="m", prompt_price_per_mtok=1.0, completion_price_per_mtok=2.0)]
+    )
+    latest = SimpleNamespace(
+        rows=[
+            SimpleNamespace(slug="m", prompt_price_per_mtok=0.5, completion_price_per_mtok=1.0),
+            SimpleNamespace(slug="unpriced", prompt_price_per_mtok=None, completion_price_per_mtok=None),
+            SimpleNamespace(slug="a/b", prompt_price_per_mtok=9.0, completion_price_per_mtok=9.0),
+        ]
+    )
+    assert price_table([older, latest], CONFIG) == {"m": (0.5, 1.0), "a/b": (1.0, 2.0)}
 
 
 def test_estimate_is_an_upper_bound_with_max_tokens_and_none_without_price():

@@ -1,7 +1,14 @@
 from types import SimpleNamespace
 
-from routing.recommend import rollout_summary, staleness_note
-from routing.report import gap_text, human_tokens, momentum_gap_note, render_report, wow_text
+from routing.report import (
+    gap_text,
+    human_tokens,
+    momentum_gap_note,
+    render_report,
+    rollout_summary,
+    staleness_note,
+    wow_text,
+)
 
 
 def m(**kw):

@@ -139,4 +139,5 @@ def test_400_is_final_and_the_key_never_reaches_the_error(provider):
     response, calls = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
     assert calls == 1 and not response.ok
     assert response.error_type == "http_400"
-    assert SECRET not in (response.error or "")
+    assert response.error and "bad request with key" in response.error  # the server's message survives
+    assert SECRET not in response.error and "[redacted]" in response.error
