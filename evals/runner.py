@@ -43,12 +43,30 @@ class RunSummary:
     errors: int = 0
     skipped_for_budget: int = 0
     spent_usd: float = 0.0
-    unknown_cost_calls: int = 0
     results: list[Result] = field(default_factory=list)
+
+    @property
+    def unknown_cost_calls(self) -> int:
+        """Answered attempts of the whole run with no known price (the budget guard cannot count them)."""
+        return sum(1 for r in self.results if r.status == "ok" and r.cost_usd is None)
 
     @property
     def stopped_for_budget(self) -> bool:
         return self.skipped_for_budget > 0
+
+    def budget_note(self) -> str | None:
+        """What the budget guard did, and what it could not guard (calls with no known price)."""
+        parts = []
+        spent = f"${self.spent_usd:.2f}" + (" simulated" if self.provider_kind == "sim" else "")
+        if self.stopped_for_budget:
+            parts.append(
+                f"stopped before the cap: {self.skipped_for_budget} attempts not run (spent {spent})"
+            )
+        if self.unknown_cost_calls:
+            parts.append(
+                f"{self.unknown_cost_calls} attempts had no known price and are not counted against the cap"
+            )
+        return "; ".join(parts) or None
 
 
 def plan_cells(pairs: Sequence[tuple[Task, str]], repeats: int) -> list[Cell]:
@@ -159,8 +177,6 @@ async def run_cells(
                 summary.errors += result.status == "error"
                 if result.cost_usd is not None:
                     summary.spent_usd += result.cost_usd
-                elif result.status == "ok":
-                    summary.unknown_cost_calls += 1
             if on_result:
                 on_result(result)
 

@@ -229,8 +229,8 @@ def eval_cmd(
         progress.stop()
     err = err_console()
     err.print(f"{summary.completed} attempts run, {summary.reused} reused, {summary.errors} errors")
-    if summary.stopped_for_budget:
-        err.print(f"[yellow]budget reached: {summary.skipped_for_budget} attempts not run[/yellow]")
+    if summary.budget_note():
+        err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]")
     click.echo(summary.run_id)
 
 

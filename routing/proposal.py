@@ -286,6 +286,8 @@ def propose_tier(
     unknown = unknowns(scores[primary], gates) if primary in scores else []
     if unknown:
         rationale += f"; not measured for the primary: {', '.join(unknown)}"
+    if any(s.simulated for s in scores.values()):
+        rationale = f"[SIMULATED] {rationale}"  # the numbers travel with the text: label them at the source
     policy = TierPolicy(
         primary=primary,
         fallbacks=fallbacks,

@@ -172,13 +172,8 @@ def recommend(
         inputs.movers,
         gray_share=config.rollout.stages[0],
     )
-    budget_note = None
-    if summary is not None and summary.stopped_for_budget:
-        budget_note = (
-            f"stopped before the cap: {summary.skipped_for_budget} attempts not run "
-            f"(spent ${summary.spent_usd:.2f})"
-        )
-    return finish(config, opts, inputs, policy, decisions, scores, run_id, kind, budget_note, len(results))
+    note = summary.budget_note() if summary is not None else None
+    return finish(config, opts, inputs, policy, decisions, scores, run_id, kind, note, results)
 
 
 def finish(
@@ -191,7 +186,7 @@ def finish(
     run_id: str | None,
     kind: str,
     budget_note: str | None,
-    n_results: int,
+    results: list[Result],
 ) -> Recommendation:
     """Diff, rollout plan, report; then write every output atomically."""
     from routing.diff import diff_policies, render_diff_markdown
@@ -208,7 +203,8 @@ def finish(
 
     baseline = inputs.current or Policy(version=1, tiers={})
     changes = diff_policies(baseline, policy)
-    diff_md = render_diff_markdown(changes, str(inputs.current_path.name), "proposed.yaml")
+    new_label = "proposed.yaml (SIMULATED evidence)" if kind == "sim" else "proposed.yaml"
+    diff_md = render_diff_markdown(changes, str(inputs.current_path.name), new_label)
     score_map = {(s.tier, s.model): s for s in scores}
     plan = plan_rollout(changes, policy, score_map, config.rollout)
     rollout = rollout_to_dict(plan)
@@ -224,7 +220,7 @@ def finish(
             "source": opts.source,
             "provider_label": PROVIDER_LABELS.get(kind, kind),
             "run_id": run_id,
-            "n_results": n_results,
+            "n_results": len(results),
             "rankings_as_of": snapshot.meta.as_of if snapshot else None,
             "rankings_source": snapshot.meta.source_url if snapshot else None,
             "current_path": inputs.current_path.name,
@@ -239,7 +235,7 @@ def finish(
             "rankings_week": str(snapshot.date) if snapshot else None,
             "diff_markdown": diff_md,
             "rollout_summary": rollout_summary(rollout),
-            "n_tasks": sum(len(t) for t in inputs.tasks.values()) or len({s.tier for s in scores}),
+            "n_tasks": len({r.task_id for r in results}),
             "task_sources": ", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
             "provider_kinds": ", ".join(sorted({k for s in scores for k in s.provider_kinds})) or "n/a",
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from evals.records import Reference, Response, Task
 from evals.runner import Cell, call_with_retries, plan_cells, run_cells
 from evals.store import ResultStore
@@ -116,8 +118,13 @@ def test_call_with_retries_counts_calls():
     assert response.ok and calls == 2
 
 
+class Crash(Exception):
+    """Stands for the process dying mid-run (an exception, not KeyboardInterrupt, which asyncio
+    re-raises out of the event loop in ways that depend on the signal handlers already installed)."""
+
+
 class Crashing(Scripted):
-    """Dies (like a killed process) on the n-th call."""
+    """Dies on the n-th call."""
 
     def __init__(self, crash_on):
         super().__init__()
@@ -125,22 +132,38 @@ class Crashing(Scripted):
 
     async def complete(self, t, model, repeat):
         if len(self.calls) + 1 == self.crash_on:
-            raise KeyboardInterrupt
+            raise Crash
         return await super().complete(t, model, repeat)
 
 
 def test_a_crashed_run_loses_nothing_and_resumes_without_paying_twice(tmp_path):
     cells = plan_cells([(task(), "a"), (task(), "b")], repeats=10)
     store = ResultStore(tmp_path / "r.db")
-    try:
+    with pytest.raises(Crash):
         run(Crashing(crash_on=9), store, cells, concurrency=1)
-    except KeyboardInterrupt:
-        pass
-    else:  # pragma: no cover
-        raise AssertionError("the run should have died")
     saved = ResultStore(tmp_path / "r.db").done_keys("r-1")  # a fresh connection, as after a restart
     assert len(saved) == 8
     second = Scripted()
     summary = run(second, ResultStore(tmp_path / "r.db"), cells, concurrency=1)
     assert len(second.calls) == len(cells) - 8
     assert summary.reused == 8 and len(summary.results) == len(cells)
+
+
+def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
+    unpriced = Scripted(default=Response(content="Paris", cost_usd=None))
+    with ResultStore(tmp_path / "r.db") as store:
+        summary = run(unpriced, store, plan_cells([(task(), "a")], 3))
+    assert summary.budget_note() == "3 attempts had no known price and are not counted against the cap"
+    with ResultStore(tmp_path / "s.db") as store:
+        stopped = run(
+            Scripted(),
+            store,
+            plan_cells([(task(), "a")], 3),
+            concurrency=1,
+            budget_usd=0.015,
+            estimate_usd=lambda c: 0.01,
+        )
+    stopped.provider_kind = "sim"
+    assert stopped.budget_note() == "stopped before the cap: 2 attempts not run (spent $0.01 simulated)"
+    with ResultStore(tmp_path / "t.db") as store:
+        assert run(Scripted(), store, plan_cells([(task(), "a")], 1)).budget_note() is None

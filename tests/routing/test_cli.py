@@ -55,6 +55,8 @@ def test_recommend_simulate_writes_everything(project):
     assert set(proposed.tiers) == set(current.tiers)
     assert any(proposed.tiers[t] != current.tiers[t] for t in current.tiers)
     assert yaml.safe_load((out / "rollout.yaml").read_text())["version"] == 1
+    assert "SIMULATED" in (out / "diff.md").read_text().splitlines()[0]
+    assert all(t.rationale.startswith("[SIMULATED]") for t in proposed.tiers.values())
     assert "SIMULATED" in result.output
 
 

@@ -157,3 +157,13 @@ def test_fallbacks_keep_current_ones_that_pass_then_most_reliable():
     }
     d = propose_tier("chat", TIER, scores, TierPolicy(primary="old", fallbacks=["kept", "gone"]))
     assert d.policy.fallbacks == ["kept", "solid"]
+
+
+def test_rationale_of_simulated_evidence_is_labelled():
+    simulated = Score(**{**sc("new", cps=0.001).__dict__, "provider_kinds": ("sim",)})
+    d = propose_tier("chat", TIER, {"old": sc("old"), "new": simulated}, TierPolicy(primary="old"))
+    assert d.policy.rationale.startswith("[SIMULATED] switch:")
+    real = propose_tier(
+        "chat", TIER, {"old": sc("old"), "new": sc("new", cps=0.001)}, TierPolicy(primary="old")
+    )
+    assert "SIMULATED" not in real.policy.rationale

@@ -78,6 +78,7 @@ def test_gemini_flash_beats_claude_haiku_on_recorded_verdicts(shared_data, tmp_p
     assert "cost per success $0.000" in chat.rationale and " vs $0.000" in chat.rationale
     report = (tmp_path / "reports/2026-11-23/report.md").read_text()
     assert "recorded verdicts" in report and "SIMULATED" not in report
+    assert "Tasks: 809 distinct task ids" in report and "1618 attempts" in report
     scores = {s["model"]: s for s in json.loads((tmp_path / "reports/2026-11-23/scores.json").read_text())}
     gem, claude = scores["gemini-2.0-flash-001"], scores["claude-3-haiku-20240307"]
     assert gem["n"] == claude["n"] == 809
