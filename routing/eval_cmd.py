@@ -61,12 +61,12 @@ def run_eval(
     on_start: Callable[[str, int], None] | None = None,
 ) -> RunSummary:
     tasks = choose_tasks(config, tasks_path, tiers)
-    replay_models: list[str] = []
+    replay = None
     if mode == "replay" and source is not None:
-        from evals.providers.replay import load_replay
+        from evals.providers.replay import ReplayProvider
 
-        replay_models = sorted({m for m, _, _ in load_replay(source)})
-    models_by_tier = choose_models(config, models, tasks, replay_models)
+        replay = ReplayProvider(source)
+    models_by_tier = choose_models(config, models, tasks, replay.models() if replay else [])
     pairs = [(t, m) for t in tasks for m in models_by_tier.get(t.tier, [])]
     if not pairs:
         raise InputError(None, "--models", "no models to evaluate for the chosen tiers")
@@ -76,7 +76,7 @@ def run_eval(
         config.resolve(config.paths.store),
         pairs,
         price_table(load_snapshots_if_any(config), config),
-        source=source,
+        provider=replay,
         budget_usd=budget_usd,
         repeats=repeats,
         resume=resume,

@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from evals.providers.base import Provider, estimate_tokens
 from evals.records import Result, Task
@@ -83,19 +82,13 @@ def estimate_cell_usd(prices: Prices) -> Callable[[Cell], float | None]:
     return estimate
 
 
-def make_provider(
-    mode: str, config: Config, tasks: Sequence[Task], prices: Prices, source: Path | None
-) -> Any:
-    """Providers are imported lazily: LiteLLM is only loaded when a run needs it."""
+def make_provider(mode: str, config: Config, tasks: Sequence[Task], prices: Prices) -> Provider:
+    """The simulated or real provider, imported lazily: LiteLLM loads only when a run needs it.
+    (A replay provider is built where its file is first read, and handed to `execute`.)"""
     if mode == "simulate":
         from evals.providers.sim import SimProvider
 
         return SimProvider(list(tasks), prices, seed=config.eval.seed)
-    if mode == "replay":
-        from evals.providers.replay import ReplayProvider
-
-        assert source is not None
-        return ReplayProvider(source)
     from evals.providers.real import LiteLLMProvider
 
     return LiteLLMProvider(config)
@@ -121,14 +114,15 @@ def execute(
     pairs: Sequence[tuple[Task, str]],
     prices: Prices,
     *,
-    source: Path | None = None,
+    provider: Provider | None = None,
     budget_usd: float | None = None,
     repeats: int | None = None,
     resume: str | None = None,
     on_result: Callable[[Result], None] | None = None,
     on_start: Callable[[str, int], None] | None = None,
 ) -> RunSummary:
-    """Run (task, model) pairs x repeats through the provider; every result lands in the store."""
+    """Run (task, model) pairs x repeats through the provider (built from `mode` unless given);
+    every result lands in the store."""
     repeats = repeats or config.eval.repeats
     tasks = list({t.id: t for t, _ in pairs}.values())
     if mode == "real":
@@ -141,7 +135,8 @@ def execute(
                 + (" ..." if len(missing) > 3 else "")
                 + "; export the key, or run offline with --simulate"
             )
-    provider: Provider = make_provider(mode, config, tasks, prices, source)
+    if provider is None:
+        provider = make_provider(mode, config, tasks, prices)
     fingerprint = provider.fingerprint()
     run_id = resume or run_id_for(mode, pairs, repeats, fingerprint)
     cells = plan_cells(pairs, repeats)

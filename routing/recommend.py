@@ -67,6 +67,7 @@ class Inputs:
     candidates: dict[str, list[str]] = field(default_factory=dict)
     movers: dict[str, list[str]] = field(default_factory=dict)
     results: list[Result] | None = None
+    replay: Any = None  # the ReplayProvider, read once
 
 
 def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Path]:
@@ -112,13 +113,15 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> Inputs:
     inputs.tasks = load_tier_tasks(config, tiers)
     rankings_inputs(config, inputs, tiers, opts.rankings)
     if opts.mode == "replay":
-        from evals.providers.replay import load_replay
+        from evals.providers.replay import ReplayProvider
 
         assert opts.source is not None
-        recorded = load_replay(opts.source)
+        inputs.replay = ReplayProvider(opts.source)
         for name, tasks in inputs.tasks.items():
             ids = {t.id for t in tasks}
-            inputs.candidates[name] = sorted({m for m, task_id, _ in recorded if task_id in ids})
+            inputs.candidates[name] = sorted(
+                {m for m, task_id, _ in inputs.replay.recorded if task_id in ids}
+            )
     return inputs
 
 
@@ -157,7 +160,7 @@ def recommend(
             config.resolve(config.paths.store),
             pairs,
             prices,
-            source=opts.source,
+            provider=inputs.replay,
             budget_usd=opts.budget_usd,
             on_result=on_result,
             on_start=on_start,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -229,3 +230,28 @@ def test_tasks_validate_reports_a_reference_that_fails_its_checks(project):
     result = invoke(project, "tasks", "validate")
     assert result.exit_code == 1
     assert "http-429.yaml" in result.output and "reference fails its own checks" in result.output
+
+
+def test_recommend_replay_regrades_recorded_responses(project):
+    from evals.tasks import load_tasks
+
+    lines = []
+    for task in load_tasks(project / "golden_tasks/chat", "chat"):
+        for repeat in range(8):
+            for model, content in (("good/model", task.reference.content), ("bad/model", "no idea")):
+                lines.append({"model": model, "task_id": task.id, "repeat": repeat, "content": content})
+    replay = project / "replay.jsonl"
+    replay.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    current = project / "policies/current.yaml"
+    data = yaml.safe_load(current.read_text())
+    data["tiers"]["chat"] = {"primary": "bad/model"}
+    current.write_text(yaml.safe_dump(data))
+    result = invoke(project, "recommend", "--replay", str(replay), "--tiers", "chat", "--date", DAY)
+    assert result.exit_code == 0, result.output
+    chat = load_policy(project / "policies/proposed.yaml").tiers["chat"]
+    assert chat.primary == "good/model" and chat.rationale.startswith("switch: incumbent bad/model fails")
+    report = (project / "reports" / DAY / "report.md").read_text()
+    assert "replayed recorded responses" in report and "SIMULATED" not in report
+    evaluated = invoke(project, "eval", "--replay", str(replay), "--tiers", "chat")
+    assert evaluated.exit_code == 0, evaluated.output
+    assert evaluated.output.strip().splitlines()[-1].startswith("replay-")
