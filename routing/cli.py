@@ -27,6 +27,15 @@ FOLDER = click.Path(resolve_path=True, file_okay=False)
 ANY_PATH = click.Path(resolve_path=True)
 
 
+simulate_option = click.option(
+    "--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere)."
+)
+replay_option = click.option("--replay", type=FILE, help="Re-grade recorded responses (JSONL).")
+budget_option = click.option(
+    "--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd)."
+)
+
+
 class RoutingGroup(click.Group):
     """Turns domain errors into `Error: <file>: <field>: <message>` and exit code 1."""
 
@@ -113,30 +122,14 @@ class Progress:
 
 
 @main.command()
-@click.option("--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere).")
-@click.option(
-    "--replay",
-    type=FILE,
-    help="Re-grade recorded responses (JSONL).",
-)
-@click.option(
-    "--results",
-    type=FILE,
-    help="Decide from recorded verdicts (JSONL).",
-)
+@simulate_option
+@replay_option
+@click.option("--results", type=FILE, help="Decide from recorded verdicts (JSONL).")
 @click.option("--tiers", help="Comma-separated tiers (default: all configured).")
-@click.option("--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd).")
+@budget_option
 @click.option("--rankings", type=ANY_PATH, help="Folder of rankings snapshots.")
-@click.option(
-    "--policy",
-    type=FILE,
-    help="Current policy (default: paths.policy).",
-)
-@click.option(
-    "--out",
-    type=FOLDER,
-    help="Report folder (default: reports/<date>).",
-)
+@click.option("--policy", type=FILE, help="Current policy (default: paths.policy).")
+@click.option("--out", type=FOLDER, help="Report folder (default: reports/<date>).")
 @click.option("--date", "day", help="Report date (default: today).")
 @config_option
 def recommend(
@@ -177,22 +170,13 @@ def recommend(
 
 
 @main.command("eval")
-@click.option("--simulate", is_flag=True, help="Offline: simulated models.")
-@click.option(
-    "--replay",
-    type=FILE,
-    help="Re-grade recorded responses (JSONL).",
-)
-@click.option(
-    "--tasks",
-    "tasks_path",
-    type=ANY_PATH,
-    help="Task file or folder (default: each tier's).",
-)
+@simulate_option
+@replay_option
+@click.option("--tasks", "tasks_path", type=ANY_PATH, help="Task file or folder (default: each tier's).")
 @click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
 @click.option("--tiers", help="Comma-separated tiers.")
 @click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
-@click.option("--budget-usd", type=float, help="Spend cap for this run.")
+@budget_option
 @click.option("--resume", help="Run id to resume: only missing cells are called.")
 @config_option
 def eval_cmd(
@@ -296,12 +280,7 @@ def export() -> None:
 
 
 @export.command("litellm")
-@click.option(
-    "--policy",
-    "policy_path",
-    type=FILE,
-    help="Default: paths.proposed.",
-)
+@click.option("--policy", "policy_path", type=FILE, help="Default: paths.proposed.")
 @click.option("--stage", type=int, help="Rollout stage (1-based) from the rollout plan's stages.")
 @click.option("--out", type=FILE, help="Write here instead of stdout.")
 @config_option

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from evals.scores import Score
 from routing.config import Gates, TierConfig
 from routing.policy import GrayShare, Policy, PolicyMeta, TierPolicy
+from routing.stats import normal_quantile
 
 MIN_COST_GAIN = 0.10  # a cheaper challenger must save at least 10% per success
 MIN_SUCCESS_GAIN = 0.05  # a better challenger must add at least 5 points of success
@@ -78,11 +79,8 @@ def objective_key(score: Score, objective: str) -> tuple:
     return (cps, success, p95, score.model)
 
 
-Z_ONE_SIDED_95 = 1.6449
-
-
-def significantly_worse(challenger: Score, incumbent: Score, z_crit: float = Z_ONE_SIDED_95) -> bool:
-    """One-sided pooled two-proportion z-test: is the challenger's success rate lower at 5%?"""
+def significantly_worse(challenger: Score, incumbent: Score, alpha: float = 0.05) -> bool:
+    """One-sided pooled two-proportion z-test: is the challenger's success rate lower at `alpha`?"""
     n1, n2 = challenger.n, incumbent.n
     if n1 == 0 or n2 == 0:
         return False
@@ -91,7 +89,7 @@ def significantly_worse(challenger: Score, incumbent: Score, z_crit: float = Z_O
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     if se == 0:
         return False
-    return (p2 - p1) / se > z_crit
+    return (p2 - p1) / se > normal_quantile(1 - alpha)
 
 
 def clearly_better(challenger: Score, incumbent: Score, objective: str) -> tuple[bool, str]:

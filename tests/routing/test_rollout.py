@@ -1,5 +1,3 @@
-import math
-
 import pytest
 import yaml
 
@@ -7,7 +5,8 @@ from evals.scores import Score
 from routing.config import RolloutSettings
 from routing.diff import diff_policies
 from routing.policy import Policy
-from routing.rollout import min_requests_for_drop, normal_quantile, plan_rollout, rollout_to_dict
+from routing.rollout import plan_rollout, rollout_to_dict
+from routing.stats import min_requests_for_drop
 
 SETTINGS = RolloutSettings(stages=[0.05, 0.25, 0.5, 1.0], detectable_drop=0.05, power=0.8, alpha=0.05)
 
@@ -61,50 +60,6 @@ SCORES = {("coding", "anthropic/claude-sonnet-4.6"): score("anthropic/claude-son
 
 def plan(old=OLD, new=NEW, scores=SCORES, settings=SETTINGS):
     return plan_rollout(diff_policies(old, new), new, scores, settings)
-
-
-@pytest.mark.parametrize(
-    ("p", "z"),
-    [
-        (0.95, 1.6449),
-        (0.975, 1.9600),
-        (0.8, 0.8416),
-        (0.5, 0.0),
-        (0.05, -1.6449),
-        (0.001, -3.0902),
-        (0.999, 3.0902),
-    ],
-)
-def test_normal_quantile_known_values(p, z):
-    assert normal_quantile(p) == pytest.approx(z, abs=5e-5)
-
-
-def test_normal_quantile_round_trips_through_the_cdf():
-    for p in (1e-9, 0.01, 0.02425, 0.3, 0.97575, 0.999999):
-        x = normal_quantile(p)
-        assert 0.5 * math.erfc(-x / math.sqrt(2)) == pytest.approx(p, rel=1e-12)
-
-
-@pytest.mark.parametrize("p", [0.0, 1.0, -0.1])
-def test_normal_quantile_rejects_out_of_range(p):
-    with pytest.raises(ValueError):
-        normal_quantile(p)
-
-
-def test_min_requests_matches_hand_computed_formula():
-    # p0=0.9, p1=0.85, p̄=0.875: (1.6449·√(2·.875·.125) + 0.8416·√(.09+.1275))² / .05² = 539.9 -> 540
-    assert min_requests_for_drop(0.9, 0.05, 0.8, 0.05) == 540
-    # p0=0.8, p1=0.75: (1.6449·√.34875 + 0.8416·√.3475)² / .0025 = 861.4 -> 862
-    assert min_requests_for_drop(0.8, 0.05, 0.8, 0.05) == 862
-
-
-def test_min_requests_moves_the_right_way():
-    base = min_requests_for_drop(0.9, 0.05, 0.8, 0.05)
-    assert min_requests_for_drop(0.9, 0.02, 0.8, 0.05) > base  # smaller drop: more requests
-    assert min_requests_for_drop(0.9, 0.05, 0.9, 0.05) > base  # more power: more requests
-    assert min_requests_for_drop(0.9, 0.05, 0.8, 0.01) > base  # stricter alpha: more requests
-    assert min_requests_for_drop(1.0, 0.05, 0.8, 0.05) < base  # a perfect baseline varies less
-    assert min_requests_for_drop(0.0, 0.05, 0.8, 0.05) is None  # nothing to drop from
 
 
 def test_primary_change_ramps_through_stages_with_baseline_guards():
