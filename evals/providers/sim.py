@@ -25,6 +25,7 @@ from evals.providers.sim_faults import text_faults, tool_fault
 from evals.records import Response, Task
 
 PROVIDER = "sim"
+LATENCY_KEY = "sim_latency_ms"  # the decided latency travels from the handler in _hidden_params
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ def _handler_class(litellm: Any) -> Any:
             prompt_tokens = estimate_tokens([messages, task.tools])
             body = answer.content or json.dumps([c.arguments for c in answer.tool_calls])
             completion = estimate_tokens(body) + profile.reasoning_tokens
-            return _model_response(litellm, model, answer, prompt_tokens, completion)
+            raw = _model_response(litellm, model, answer, prompt_tokens, completion)
+            raw._hidden_params[LATENCY_KEY] = outcome.latency_ms  # LiteLLM passes it through untouched
+            return raw
 
         def completion(self, *args: Any, **kwargs: Any) -> Any:
             raise NotImplementedError("the sim provider is async only (litellm.acompletion)")
@@ -221,6 +224,5 @@ class SimProvider:
         response = to_response(raw, started)
         if model not in self.prices:
             response.cost_usd = None  # unknown price: unknown cost, never a silent 0
-        profile = profile_for(model, _WORLD.default, _WORLD.models)
-        response.latency_ms = decide(profile, model, task, repeat, self.seed).latency_ms
+        response.latency_ms = raw._hidden_params[LATENCY_KEY]  # simulated, not the in-process call time
         return response
