@@ -19,7 +19,15 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, best_match
 
 from evals.records import CheckResult, Response, Task
-from evals.toolcall import CheckFn, SpecError, ToolIndex, build_no_tool_call, build_tool_call, tool_index
+from evals.toolcall import (
+    CheckFn,
+    SpecError,
+    ToolIndex,
+    build_no_tool_call,
+    build_tool_call,
+    clip,
+    tool_index,
+)
 from routing.errors import InputError
 
 Builder = Callable[[Any], CheckFn]
@@ -134,10 +142,6 @@ def grade(task: Task, response: Response) -> Grade:
 # ---------------------------------------------------------------- content checks
 
 
-def _clip(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _empty(response: Response) -> CheckResult | None:
     if response.content is None or not response.content.strip():
         calls = f" ({len(response.tool_calls)} tool call(s))" if response.tool_calls else ""
@@ -195,7 +199,7 @@ def build_contains(spec: Any) -> CheckFn:
         missing = [t for t in texts if fold(t) not in hay]
         score = (len(texts) - len(missing)) / len(texts)
         if missing:
-            shown = ", ".join(repr(_clip(t, 40)) for t in missing)
+            shown = ", ".join(repr(clip(t, 40)) for t in missing)
             reason = f"missing {len(missing)} of {len(texts)} text(s): {shown}"
             return CheckResult(False, score, reason, "missing_text")
         return CheckResult(True, 1.0, f"found all {len(texts)} text(s)")
@@ -243,9 +247,9 @@ def build_regex(spec: Any) -> CheckFn:
         content = response.content or ""
         found = pattern.search(content)
         if found is None:
-            reason = f"pattern {_clip(spec, 60)!r} not found in {len(content)} chars"
+            reason = f"pattern {clip(spec, 60)!r} not found in {len(content)} chars"
             return CheckResult(False, 0.0, reason, "no_match")
-        return CheckResult(True, 1.0, f"matched {_clip(found.group(0), 60)!r} at char {found.start()}")
+        return CheckResult(True, 1.0, f"matched {clip(found.group(0), 60)!r} at char {found.start()}")
 
     return check
 
@@ -262,8 +266,8 @@ def build_equals(spec: Any) -> CheckFn:
     def check(response: Response, tools: ToolIndex | None = None) -> CheckResult:
         got = (response.content or "").strip()
         if fold(got) == fold(expected):
-            return CheckResult(True, 1.0, f"equals {_clip(expected, 60)!r}")
-        reason = f"expected {_clip(expected, 60)!r}, got {_clip(got, 60)!r} ({len(got)} chars)"
+            return CheckResult(True, 1.0, f"equals {clip(expected, 60)!r}")
+        reason = f"expected {clip(expected, 60)!r}, got {clip(got, 60)!r} ({len(got)} chars)"
         return CheckResult(False, 0.0, reason, "empty_content" if not got else "not_equal")
 
     return check
@@ -315,7 +319,7 @@ def build_json_schema(spec: Any) -> CheckFn:
             return CheckResult(True, 1.0, "valid JSON matching the schema")
         first = best_match(errors)
         at = "/" + "/".join(str(p) for p in first.absolute_path)
-        reason = f"{len(errors)} schema error(s); at {at}: {_clip(first.message, 120)}"
+        reason = f"{len(errors)} schema error(s); at {at}: {clip(first.message, 120)}"
         return CheckResult(False, 0.0, reason, "schema_mismatch")
 
     return check

@@ -78,7 +78,8 @@ class Mismatch:
     reason: str
 
 
-def _clip(text: Any, limit: int = 80) -> str:
+def clip(text: Any, limit: int = 80) -> str:
+    """A value shortened for a failure reason (non-strings shown as JSON)."""
     s = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False, default=str)
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
@@ -140,8 +141,8 @@ def match_call(
     for key, value in args.items():
         alts = [a for a in expected.args.get(key, ()) if a != OPTIONAL]
         if key in expected.args and not any(value_matches(value, a, strings) for a in alts):
-            wanted = f"among accepted {_clip(alts)}" if alts else "expected: the check wants it omitted"
-            return Mismatch("wrong_value", f"argument {key!r} = {_clip(value)} not {wanted}")
+            wanted = f"among accepted {clip(alts)}" if alts else "expected: the check wants it omitted"
+            return Mismatch("wrong_value", f"argument {key!r} = {clip(value)} not {wanted}")
     missing = [k for k in expected.required_args() if k not in args]
     if missing:
         return Mismatch("missing_required", f"missing argument(s) {missing} the check requires")
@@ -182,7 +183,7 @@ class ToolCallCheck:
         sent = response.tool_calls
         want = len(self.calls)
         if not sent:
-            said = f"; replied {_clip(response.content)!r}" if response.content else ""
+            said = f"; replied {clip(response.content)!r}" if response.content else ""
             return CheckResult(False, 0.0, f"expected {want} tool call(s), got none{said}", "no_call")
         if len(sent) != want:
             names = ", ".join(c.name for c in sent)
