@@ -19,12 +19,14 @@ demo: $(STAMP)
 	$(BIN)/routing recommend --simulate
 
 test: $(STAMP)
-	$(BIN)/ruff check routing evals tests bench
+	$(BIN)/ruff check routing evals tests bench scripts
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check routing evals tests bench
-	$(BIN)/ruff format --check routing evals tests bench
+	$(BIN)/ruff check routing evals tests bench scripts
+	$(BIN)/ruff format --check routing evals tests bench scripts
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_cli_startup.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -151,3 +152,23 @@ def cache_key(model: str, task_hash: str, params: dict[str, Any], repeat: int) -
     """Key of one cell: the same model, task content, params and repeat is never paid for twice."""
     blob = json.dumps([model, task_hash, params, repeat], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to reach one model: all the real provider needs to know of the caller's configuration."""
+
+    litellm_model: str
+    api_base: str | None = None
+    api_key_env: str | None = None  # the name of the variable holding the key, never the key
+    timeout_s: float = 120.0
+
+    def missing_key(self) -> str | None:
+        """The variable a call would certainly fail without, or None when nothing is missing."""
+        if self.api_key_env:
+            return None if os.environ.get(self.api_key_env) else self.api_key_env
+        if self.api_base:
+            return None  # a local or self-hosted server may need no key
+        if self.litellm_model.startswith("openrouter/") and not os.environ.get("OPENROUTER_API_KEY"):
+            return "OPENROUTER_API_KEY"
+        return None

@@ -40,11 +40,11 @@ class RoutingGroup(click.Group):
     """Turns domain errors into `Error: <file>: <field>: <message>` and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from routing.errors import RoutingError
+        from evals.errors import DomainError
 
         try:
             return super().invoke(ctx)
-        except RoutingError as exc:
+        except DomainError as exc:
             raise click.ClickException(str(exc)) from None
 
 
@@ -145,9 +145,9 @@ def recommend(
     day: str | None,
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report."""
-    from routing.recommend import RecommendOptions
-    from routing.recommend import recommend as run_recommend
-    from routing.summary import print_summary
+    from routing.app.weekly import RecommendOptions
+    from routing.app.weekly import recommend as run_recommend
+    from routing.render.console import print_summary
 
     mode, source = _mode(simulate, replay, results)
     opts = RecommendOptions(
@@ -191,7 +191,7 @@ def eval_cmd(
     resume: str | None,
 ) -> None:
     """Run golden tasks against models and store every result; prints the run id on its last line."""
-    from routing.eval_cmd import run_eval
+    from routing.app.eval_run import run_eval
 
     mode, source = _mode(simulate, replay)
     progress = Progress()
@@ -226,9 +226,9 @@ def eval_cmd(
 @config_option
 def score(config: Any, run_id: str | None, fmt: str) -> None:
     """Scores per model x tier for a stored run."""
+    from evals.run.store import ResultStore
     from evals.scores import score_all
-    from evals.store import ResultStore
-    from routing.summary import print_scores, scores_csv
+    from routing.render.console import print_scores, scores_csv
 
     with ResultStore(config.resolve(config.paths.store)) as store:
         chosen = store.require_run(run_id)
@@ -252,8 +252,8 @@ def results() -> None:
 @config_option
 def results_export(config: Any, run_id: str, out: str) -> None:
     """Write a run's results as JSONL (the format `recommend --results` reads)."""
-    from evals.results_io import write_results
-    from evals.store import ResultStore
+    from evals.run.results_file import write_results
+    from evals.run.store import ResultStore
 
     with ResultStore(config.resolve(config.paths.store)) as store:
         rows = store.results(store.require_run(run_id))
@@ -266,7 +266,7 @@ def results_export(config: Any, run_id: str, out: str) -> None:
 @click.argument("new", type=FILE)
 def diff(old: str, new: str) -> None:
     """Semantic diff of two policy files."""
-    from routing.diff import diff_policies
+    from routing.decide.diff import diff_policies
     from routing.policy import load_policy
 
     for change in diff_policies(load_policy(old), load_policy(new)):
@@ -286,11 +286,11 @@ def export() -> None:
 @config_option
 def export_litellm(config: Any, policy_path: str | None, stage: int | None, out: str | None) -> None:
     """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
-    from routing.export_cmd import export_litellm_yaml
+    from routing.app.export import export_litellm_yaml
 
     text = export_litellm_yaml(config, policy_path, stage)
     if out:
-        from routing.yamlio import atomic_write
+        from evals.files import atomic_write
 
         atomic_write(out, text)
         err_console().print(f"wrote {out}")
@@ -308,7 +308,7 @@ def tasks() -> None:
 @config_option
 def tasks_validate(config: Any, path: str | None) -> None:
     """Check task schemas and that each task's reference passes its own checks."""
-    from evals.tasks import load_tasks, validate_tasks
+    from evals.tasks.load import load_tasks, validate_tasks
 
     paths = [Path(path)] if path else [config.resolve(t.tasks) for t in config.tiers.values()]
     loaded = [t for p in paths for t in load_tasks(p)]
@@ -330,7 +330,7 @@ def rankings() -> None:
 @config_option
 def rankings_import(config: Any, files: tuple[str, ...]) -> None:
     """Import weekly top-N JSON/CSV, rankings-daily JSON or a manual weekly YAML into snapshots."""
-    from routing.rankings import import_file, save_snapshot
+    from routing.rankings.files import import_file, save_snapshot
 
     folder = config.resolve(config.paths.rankings)
     count = 0
@@ -347,9 +347,9 @@ def rankings_import(config: Any, files: tuple[str, ...]) -> None:
 @config_option
 def rankings_show(config: Any, fmt: str) -> None:
     """Momentum of the latest week against the one before."""
-    from routing.momentum import compute_momentum
-    from routing.rankings import load_snapshots
-    from routing.summary import momentum_json, print_momentum
+    from routing.decide.momentum import compute_momentum
+    from routing.rankings.files import load_snapshots
+    from routing.render.console import momentum_json, print_momentum
 
     snapshots = load_snapshots(config.resolve(config.paths.rankings))
     momentum = compute_momentum(snapshots)

@@ -6,13 +6,15 @@ folder with its own config, tasks and policy is possible.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from routing.errors import InputError, validated
-from routing.yamlio import load_yaml
+from evals.errors import InputError, validated
+from evals.files import load_yaml
+from evals.records import Endpoint
 
 Objective = Literal["cost_per_success", "success", "latency"]
 DEFAULT_CONFIG = "routing.yaml"
@@ -142,6 +144,19 @@ class Config(_Strict):
         if override and override.litellm_model:
             return override.litellm_model
         return f"{self.gateway}/{model}"
+
+    def endpoints(self, models: Iterable[str]) -> dict[str, Endpoint]:
+        """How the real provider reaches each model: the only part of the config it receives."""
+        out = {}
+        for model in models:
+            override = self.models.get(model)
+            out[model] = Endpoint(
+                litellm_model=self.litellm_model(model),
+                api_base=override.api_base if override else None,
+                api_key_env=override.api_key_env if override else None,
+                timeout_s=self.eval.timeout_s,
+            )
+        return out
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:

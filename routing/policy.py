@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from routing.errors import InputError, validated
-from routing.yamlio import atomic_write, dump_yaml, load_yaml
+from evals.errors import InputError, validated
+from evals.files import atomic_write, dump_yaml, load_yaml
 
 
 class GrayShare(BaseModel):

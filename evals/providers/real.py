@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from evals.providers.base import classify_error, redact
-from evals.providers.litellm_env import import_litellm, to_response
-from evals.records import Response, Task
-from routing.config import Config
+from evals.providers.litellm_adapter import import_litellm, to_response
+from evals.records import Endpoint, Response, Task
 
 KEY_ENV = ("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 
@@ -31,18 +31,9 @@ def request_kwargs(task: Task, litellm_model: str, timeout_s: float) -> dict[str
     return kwargs
 
 
-def missing_credentials(config: Config, models: list[str]) -> list[str]:
+def missing_credentials(endpoints: Mapping[str, Endpoint]) -> list[str]:
     """Models that would certainly fail for want of a key: checked before a run spends anything."""
-    missing = []
-    for model in models:
-        override = config.models.get(model)
-        if override and (override.api_base or override.api_key_env):
-            if override.api_key_env and not os.environ.get(override.api_key_env):
-                missing.append(f"{model} (set {override.api_key_env})")
-            continue
-        if config.litellm_model(model).startswith("openrouter/") and not os.environ.get("OPENROUTER_API_KEY"):
-            missing.append(f"{model} (set OPENROUTER_API_KEY)")
-    return missing
+    return [f"{model} (set {env})" for model, ep in endpoints.items() if (env := ep.missing_key())]
 
 
 class LiteLLMProvider:
@@ -50,9 +41,9 @@ class LiteLLMProvider:
 
     kind = "real"
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        names = [*KEY_ENV, *(o.api_key_env for o in config.models.values() if o.api_key_env)]
+    def __init__(self, endpoints: Mapping[str, Endpoint]) -> None:
+        self.endpoints = dict(endpoints)
+        names = [*KEY_ENV, *(ep.api_key_env for ep in self.endpoints.values() if ep.api_key_env)]
         self._secrets = tuple(os.environ.get(name, "") for name in names)
 
     def fingerprint(self) -> str:
@@ -60,12 +51,12 @@ class LiteLLMProvider:
 
     async def complete(self, task: Task, model: str, repeat: int) -> Response:
         litellm = import_litellm()
-        kwargs = request_kwargs(task, self.config.litellm_model(model), self.config.eval.timeout_s)
-        override = self.config.models.get(model)
-        if override and override.api_base:
-            kwargs["api_base"] = override.api_base
-        if override and override.api_key_env:
-            kwargs["api_key"] = os.environ.get(override.api_key_env, "")
+        endpoint = self.endpoints[model]
+        kwargs = request_kwargs(task, endpoint.litellm_model, endpoint.timeout_s)
+        if endpoint.api_base:
+            kwargs["api_base"] = endpoint.api_base
+        if endpoint.api_key_env:
+            kwargs["api_key"] = os.environ.get(endpoint.api_key_env, "")
         started = time.perf_counter()
         try:
             raw = await litellm.acompletion(**kwargs)

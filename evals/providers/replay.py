@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.jsonl import read_objects, require
+from evals.errors import InputError
+from evals.files import read_objects, require
 from evals.records import Response, Task, ToolCall
-from routing.errors import InputError
 
 
 def _tool_calls(raw: Any, path: Path, line: int) -> list[ToolCall]:

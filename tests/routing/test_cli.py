@@ -233,7 +233,7 @@ def test_tasks_validate_reports_a_reference_that_fails_its_checks(project):
 
 
 def test_recommend_replay_regrades_recorded_responses(project):
-    from evals.tasks import load_tasks
+    from evals.tasks.load import load_tasks
 
     lines = []
     for task in load_tasks(project / "golden_tasks/chat", "chat"):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from evals.errors import InputError
 from routing.config import load_config
-from routing.errors import InputError
 
 MINIMAL = "version: 1\ntiers:\n  chat: {tasks: golden_tasks/chat}\n"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from routing.errors import InputError
+from evals.errors import InputError
 from routing.policy import GrayShare, Policy, TierPolicy, dump_policy, load_policy, parse_policy, write_policy
 
 

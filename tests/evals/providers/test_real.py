@@ -10,10 +10,10 @@ from typing import ClassVar
 
 import pytest
 
-from evals.checks import grade
+from evals.checks.registry import grade
 from evals.providers.real import LiteLLMProvider
 from evals.records import Reference, Task
-from evals.runner import Cell, call_with_retries
+from evals.run.runner import Cell, call_with_retries
 from routing.config import Config
 
 SECRET = "sk-stub-0123456789abcdef"
@@ -77,7 +77,7 @@ def provider(server, monkeypatch):
             "eval": {"timeout_s": 5},
         }
     )
-    return LiteLLMProvider(config)
+    return LiteLLMProvider(config.endpoints(["stub/model"]))
 
 
 TASK = Task(

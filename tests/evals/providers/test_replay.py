@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from evals.checks import grade
+from evals.checks.registry import grade
+from evals.errors import InputError
 from evals.providers.replay import ReplayProvider, load_replay
 from evals.records import Reference, Task
-from routing.errors import InputError
 
 TASK = Task(
     id="agent/area",

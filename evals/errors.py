@@ -1,0 +1,53 @@
+"""Domain errors: the one kind of exception the CLI turns into a one-line message and exit code 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # pydantic stays out of CLI start-up: the error group imports this module
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
+
+
+class DomainError(Exception):
+    """A problem the user can fix: bad input, missing file, exhausted budget."""
+
+
+class InputError(DomainError):
+    """Bad content in a file the user wrote: names the file and the field."""
+
+    def __init__(self, path: str | Path | None, field: str | None, message: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.field = field
+        self.message = message
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ": ".join(part for part in (self.path, self.field) if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+def pydantic_field(loc: tuple) -> str:
+    """Render a pydantic error location like ('tiers', 'coding', 'gates') as 'tiers.coding.gates'."""
+    return ".".join(str(part) for part in loc)
+
+
+def from_validation_error(path: str | Path, exc: ValidationError, prefix: str = "") -> InputError:
+    """Turn the first pydantic ValidationError entry into an InputError naming file and field."""
+    first = exc.errors()[0]
+    field = pydantic_field(first.get("loc", ()))
+    if prefix:
+        field = f"{prefix}.{field}" if field else prefix
+    return InputError(path, field or None, first.get("msg", "invalid value"))
+
+
+def validated(model: type[M], raw: Any, path: str | Path, prefix: str = "") -> M:
+    """Validate raw data into a pydantic record; the first problem names the file and the field."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise from_validation_error(path, exc, prefix) from None

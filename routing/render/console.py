@@ -1,0 +1,128 @@
+"""Terminal output: the short tables a person reads after a command."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from evals.scores import Score
+from routing.decide.proposal import pct, secs, usd
+
+
+def print_summary(console: Any, rec: Any) -> None:
+    """The recommend summary: one row per tier, then where the files went."""
+    from rich.table import Table
+
+    title = "SIMULATED weekly recommendation" if rec.simulated else "Weekly recommendation"
+    table = Table(title=title, title_style="bold red" if rec.simulated else "bold")
+    for column in ("tier", "current", "proposed", "decision", "success", "cost/success", "p95"):
+        table.add_column(column, overflow="fold")
+    scores = {(s.tier, s.model): s for s in rec.scores}
+    for d in rec.decisions:
+        s = scores.get((d.tier, d.policy.primary))
+        table.add_row(
+            d.tier,
+            d.previous.primary if d.previous else "-",
+            d.policy.primary,
+            d.action,
+            pct(s.success_rate) if s else "n/a",
+            usd(s.cost_per_success_usd) if s else "n/a",
+            secs(s.latency_p95_s) if s else "n/a",
+        )
+    console.print(table)
+    if rec.rankings_note:
+        console.print(f"[yellow]warning: {rec.rankings_note}[/yellow]")
+    if rec.budget_note:
+        console.print(f"[yellow]budget: {rec.budget_note}[/yellow]")
+    for name, path in rec.outputs.items():
+        console.print(f"{name:>9}: {path}")
+    if rec.run_id:
+        console.print(f"   run id: {rec.run_id}")
+
+
+def print_scores(console: Any, scores: Sequence[Score], run_id: str) -> None:
+    from rich.table import Table
+
+    simulated = any(s.simulated for s in scores)
+    table = Table(title=f"{'SIMULATED ' if simulated else ''}scores for run {run_id}")
+    for column in ("tier", "model", "n", "success", "tool fail", "p50", "p95", "cost/success"):
+        table.add_column(column, overflow="fold")
+    for s in scores:
+        table.add_row(
+            s.tier,
+            s.model,
+            str(s.n),
+            pct(s.success_rate),
+            pct(s.tool_failure_rate),
+            secs(s.latency_p50_s),
+            secs(s.latency_p95_s),
+            usd(s.cost_per_success_usd),
+        )
+    console.print(table)
+
+
+def scores_csv(scores: Sequence[Score]) -> str:
+    buf = io.StringIO()
+    rows = [s.to_dict() for s in scores]
+    if not rows:
+        return ""
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        row["provider_kinds"] = "+".join(row["provider_kinds"])
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def momentum_json(momentum: Sequence[Any], snapshots: Sequence[Any]) -> dict[str, Any]:
+    latest = snapshots[-1] if snapshots else None
+    return {
+        "week": str(latest.date) if latest else None,
+        "as_of": str(latest.meta.as_of) if latest else None,
+        "source_url": latest.meta.source_url if latest else None,
+        "models": [
+            {
+                "slug": m.slug,
+                "rank": m.rank,
+                "prev_rank": m.prev_rank,
+                "rank_change": m.rank_change,
+                "total_tokens": m.total_tokens,
+                "prev_tokens": m.prev_tokens,
+                "wow_growth": m.wow_growth,
+                "gap_days": m.gap_days,
+                "growth_over_gap": m.growth_over_gap,
+                "reported_change": m.reported_change,
+                "status": m.status,
+            }
+            for m in momentum
+        ],
+    }
+
+
+def print_momentum(console: Any, momentum: Sequence[Any], snapshots: Sequence[Any]) -> None:
+    from rich.table import Table
+
+    from routing.render.markdown import momentum_rows
+
+    latest = snapshots[-1] if snapshots else None
+    title = (
+        f"Momentum, week of {latest.date}, read {latest.meta.as_of} ({latest.meta.source_url})"
+        if latest
+        else "No rankings snapshots"
+    )
+    table = Table(title=title)
+    for column in ("rank", "model", "tokens", "WoW", "since previous", "rank change", "status"):
+        table.add_column(column, overflow="fold")
+    for row in momentum_rows(momentum, limit=len(momentum)):
+        table.add_row(
+            str(row["rank"]),
+            row["slug"],
+            row["tokens"],
+            row["wow"],
+            row["gap"],
+            row["rank_change"],
+            row["status"],
+        )
+    console.print(table)

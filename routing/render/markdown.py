@@ -1,0 +1,140 @@
+"""The weekly Markdown report: every number with its provenance, SIMULATED in the title when it is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from evals.scores import Score
+from routing import __version__
+from routing.config import TierConfig
+from routing.decide.momentum import WEEK_DAYS, Momentum
+from routing.decide.proposal import Decision, gate_failures, pct, secs, usd
+
+PROVIDER_LABELS = {
+    "sim": "SIMULATED (sim provider)",
+    "replay": "replayed recorded responses, re-graded today",
+    "recorded": "recorded verdicts (not re-graded)",
+    "real": "real model calls",
+}
+
+
+def human_tokens(n: float | None) -> str:
+    if n is None:
+        return "n/a"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= size:
+            return f"{n / size:.2f}{unit}"
+    return str(int(n))
+
+
+def score_row(s: Score, tier_config: TierConfig) -> dict[str, Any]:
+    ci = "" if s.success_low is None else f" ({pct(s.success_low)}–{pct(s.success_high)})"
+    failures = gate_failures(s, tier_config.gates)
+    return {
+        "model": s.model,
+        "n": f"{s.n}" + (f" (+{s.errors} errors)" if s.errors else ""),
+        "success": pct(s.success_rate) + ci,
+        "tool": pct(s.tool_failure_rate),
+        "latency": f"{secs(s.latency_p50_s)} / {secs(s.latency_p95_s)}",
+        "cps": usd(s.cost_per_success_usd),
+        "gates": "pass" if not failures else "fail: " + "; ".join(failures),
+    }
+
+
+def decision_context(d: Decision, tier_config: TierConfig, scores: Sequence[Score]) -> dict[str, Any]:
+    tier_scores = sorted((s for s in scores if s.tier == d.tier), key=lambda s: s.model)
+    return {
+        "tier": d.tier,
+        "objective": tier_config.objective,
+        "current": d.previous.primary if d.previous else None,
+        "primary": d.policy.primary,
+        "action": d.action,
+        "rationale": d.policy.rationale,
+        "fallbacks": ", ".join(d.policy.fallbacks),
+        "gray": ", ".join(f"{g.model} {g.share:.0%}" for g in d.policy.gray),
+        "rows": [score_row(s, tier_config) for s in tier_scores],
+    }
+
+
+def wow_text(m: Momentum) -> str:
+    """Week-over-week growth; across a gap between snapshots it can only be the source's own figure."""
+    if m.wow_growth is None:
+        return "—"
+    return f"{m.wow_growth:+.0%}" + (" (source)" if m.gap_days not in (None, WEEK_DAYS) else "")
+
+
+def gap_text(m: Momentum) -> str:
+    """Token growth since the previous snapshot when it is not the week before (labelled with the gap)."""
+    if m.gap_days in (None, WEEK_DAYS) or m.growth_over_gap is None:
+        return "—"
+    return f"{m.growth_over_gap:+.0%} over {m.gap_days} days"
+
+
+def momentum_rows(momentum: Sequence[Momentum], limit: int = 15) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": m.rank if m.rank is not None else "—",
+            "slug": m.slug,
+            "tokens": human_tokens(m.total_tokens),
+            "wow": wow_text(m),
+            "gap": gap_text(m),
+            "rank_change": f"{m.rank_change:+d}" if m.rank_change else "—",
+            "status": m.status,
+        }
+        for m in list(momentum)[:limit]
+    ]
+
+
+def momentum_gap_note(momentum: Sequence[Momentum]) -> str | None:
+    """Say plainly when the latest two snapshots are not consecutive weeks."""
+    gaps = {m.gap_days for m in momentum} - {None, WEEK_DAYS}
+    if not gaps:
+        return None
+    return (
+        f"The previous snapshot is {max(gaps)} days before the latest, not {WEEK_DAYS}: week-over-week "
+        "figures are the source's own (marked 'source'); token growth over the gap is shown separately."
+    )
+
+
+def render_report(context: dict[str, Any]) -> str:
+    env = Environment(
+        loader=PackageLoader("routing.render", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown output, not HTML
+    )
+    context = {"version": __version__, **context}
+    return env.get_template("report.md.j2").render(**context)
+
+
+STALE_AFTER_DAYS = 14
+
+
+def staleness_note(as_of: str | None, day: str) -> str | None:
+    """Rankings older than two weeks still suggest candidates, but the reader must know."""
+    if not as_of:
+        return None
+    try:
+        age = (date.fromisoformat(day[:10]) - date.fromisoformat(str(as_of)[:10])).days
+    except ValueError:
+        return None
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return f"rankings are {age} days old (as of {as_of}): import a recent week with `routing rankings import`"
+
+
+def rollout_summary(rollout: dict[str, Any]) -> str:
+    """One line per tier of the rollout plan for the report."""
+    lines = []
+    for tier in rollout.get("tiers") or []:
+        stages = " → ".join(
+            f"{s['share']:.0%} (≥{s['min_requests']} requests)" for s in tier.get("stages") or []
+        )
+        lines.append(f"- **{tier['tier']}** ({tier['kind']}): {tier['candidate']}: {stages}")
+    for direct in rollout.get("direct") or []:
+        lines.append(f"- **{direct['tier']}**: applied directly: {direct['reason']}")
+    return "\n".join(lines) if lines else "No tier changes: nothing to roll out."

@@ -1,0 +1,52 @@
+import json
+
+import pytest
+
+from evals.errors import InputError
+from evals.records import Result
+from evals.run.results_file import read_results, write_results
+
+
+def test_round_trip(tmp_path):
+    rows = [
+        Result(
+            run_id="r-1",
+            task_id="t",
+            tier="chat",
+            model="m",
+            passed=True,
+            provider_kind="sim",
+            cost_usd=0.001,
+            latency_ms=812,
+        )
+    ]
+    path = write_results(rows, tmp_path / "x.jsonl")
+    assert read_results(path) == rows
+    assert json.loads(path.read_text())["version"] == 1
+
+
+def test_minimal_rows_default_to_recorded(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        '{"task_id":"t","tier":"chat","model":"any/model-id","passed":false}\n'
+        '{"task_id":"t","tier":"chat","model":"any/model-id","status":"error"}\n'
+    )
+    rows = read_results(path)
+    assert [r.provider_kind for r in rows] == ["recorded", "recorded"]
+    assert rows[0].cost_usd is None  # unknown, never 0
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('{"tier":"chat","model":"m","passed":true}', "line 1: task_id"),
+        ('{"task_id":"t","tier":"chat","model":"m"}', "line 1: passed"),
+        ('{"task_id":"t","tier":"chat","model":"m","passed":true,"status":"maybe"}', "line 1: status"),
+    ],
+)
+def test_bad_rows_name_line_and_field(tmp_path, line, field):
+    path = tmp_path / "x.jsonl"
+    path.write_text(line + "\n")
+    with pytest.raises(InputError) as err:
+        read_results(path)
+    assert f"{path}: {field}" in str(err.value)

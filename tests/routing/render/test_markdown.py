@@ -1,0 +1,98 @@
+from types import SimpleNamespace
+
+from routing.render.markdown import (
+    gap_text,
+    human_tokens,
+    momentum_gap_note,
+    render_report,
+    rollout_summary,
+    staleness_note,
+    wow_text,
+)
+
+
+def m(**kw):
+    base = {
+        "slug": "a/b",
+        "rank": 1,
+        "total_tokens": 3.43e12,
+        "wow_growth": 0.66,
+        "gap_days": 7,
+        "growth_over_gap": 0.66,
+        "rank_change": 2,
+        "status": "climbing",
+    }
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_wow_is_marked_as_the_sources_across_a_gap():
+    assert wow_text(m()) == "+66%"
+    assert wow_text(m(gap_days=14)) == "+66% (source)"
+    assert wow_text(m(wow_growth=None)) == "—"
+    assert gap_text(m(gap_days=14, growth_over_gap=2.09)) == "+209% over 14 days"
+    assert gap_text(m()) == "—"
+    assert momentum_gap_note([m()]) is None
+    assert "14 days" in momentum_gap_note([m(gap_days=14)])
+
+
+def test_human_tokens():
+    assert human_tokens(3.43e12) == "3.43T"
+    assert human_tokens(806e9) == "806.00B"
+    assert human_tokens(None) == "n/a"
+
+
+def test_staleness_note():
+    assert staleness_note("2026-05-24", "2026-05-30") is None
+    assert "183 days old" in staleness_note("2026-05-24", "2026-11-23")
+    assert staleness_note(None, "2026-11-23") is None
+
+
+def test_rollout_summary_lists_stages_and_direct_changes():
+    plan = {
+        "tiers": [
+            {
+                "tier": "coding",
+                "kind": "primary",
+                "candidate": "x/y",
+                "stages": [{"share": 0.05, "min_requests": 540}, {"share": 1.0, "min_requests": 540}],
+            }
+        ],
+        "direct": [{"tier": "chat", "reason": "fallbacks only"}],
+    }
+    text = rollout_summary(plan)
+    assert "**coding** (primary): x/y: 5% (≥540 requests) → 100% (≥540 requests)" in text
+    assert "**chat**: applied directly: fallbacks only" in text
+    assert rollout_summary({"tiers": []}) == "No tier changes: nothing to roll out."
+
+
+def test_simulated_report_says_so_in_the_title_and_banner():
+    context = {
+        "date": "2026-11-23",
+        "simulated": True,
+        "recorded": False,
+        "source": None,
+        "provider_label": "SIMULATED (sim provider)",
+        "run_id": "sim-1",
+        "n_results": 3,
+        "rankings_as_of": None,
+        "rankings_week": None,
+        "rankings_source": None,
+        "current_path": "current.yaml",
+        "proposed_path": "proposed.yaml",
+        "n_changed": 0,
+        "n_tiers": 0,
+        "budget_note": None,
+        "rankings_note": None,
+        "decisions": [],
+        "momentum": [],
+        "momentum_note": None,
+        "diff_markdown": "no changes",
+        "rollout_summary": "none",
+        "n_tasks": 0,
+        "task_sources": "",
+        "provider_kinds": "sim",
+        "generated_at": "2026-11-23T00:00:00+00:00",
+    }
+    text = render_report(context)
+    assert text.startswith("# SIMULATED")
+    assert "No model was called" in text
