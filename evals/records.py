@@ -14,6 +14,13 @@ RESULT_VERSION = 1
 TIERS = ("coding", "agent", "long_context", "chat", "extraction")
 
 ProviderKind = Literal["real", "replay", "sim", "recorded"]
+Mode = Literal["simulate", "replay", "results", "real"]  # how the user asked for evidence (CLI flags)
+MODE_KIND: dict[str, ProviderKind] = {  # the one place a mode becomes the provider kind its rows carry
+    "simulate": "sim",
+    "replay": "replay",
+    "results": "recorded",
+    "real": "real",
+}
 
 # Tool-call failure taxonomy (DESIGN.md). `None` means the attempt did not fail on a tool call.
 TOOL_FAILURES = (
@@ -172,3 +179,41 @@ class Endpoint:
         if self.litellm_model.startswith("openrouter/") and not os.environ.get("OPENROUTER_API_KEY"):
             return "OPENROUTER_API_KEY"
         return None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a decision's numbers come from, decided once and read by every output.
+
+    `kinds` are the provider kinds of the rows behind it; any simulated row makes the whole
+    recommendation simulated, so no output has to work that out again.
+    """
+
+    kinds: tuple[str, ...]
+    run_id: str | None = None
+    source: str | None = None  # the replay or results file, when there is one
+    n_results: int = 0
+    n_tasks: int = 0
+
+    @property
+    def simulated(self) -> bool:
+        return "sim" in self.kinds
+
+    @property
+    def recorded(self) -> bool:
+        return self.kinds == ("recorded",)
+
+    @property
+    def kind(self) -> str:
+        """One label: `sim` if any row is simulated, else the single kind, else the kinds joined by +."""
+        if self.simulated:
+            return "sim"
+        return "+".join(self.kinds) if self.kinds else "none"
+
+    @classmethod
+    def of(cls, results: list[Result], run_id: str | None, source: str | None = None) -> Evidence:
+        kinds = tuple(sorted({r.provider_kind or "recorded" for r in results}))
+        if run_id is None:
+            run_ids = sorted({r.run_id for r in results if r.run_id})
+            run_id = run_ids[0] if len(run_ids) == 1 else None
+        return cls(kinds, run_id, source, len(results), len({r.task_id for r in results}))

@@ -11,9 +11,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from evals.records import Mode
 
 CONFIG_HELP = (
     "routing.yaml to use; relative paths inside it resolve against its folder "
@@ -78,7 +81,7 @@ def main() -> None:
     """Eval-driven weekly LLM routing: test the leaderboard movers on your golden tasks, propose a policy."""
 
 
-def _mode(simulate: bool, replay: str | None, results: str | None = None) -> tuple[str, Path | None]:
+def _mode(simulate: bool, replay: str | None, results: str | None = None) -> tuple[Mode, Path | None]:
     chosen = [
         name for name, on in (("--simulate", simulate), ("--replay", replay), ("--results", results)) if on
     ]
@@ -151,7 +154,7 @@ def recommend(
 
     mode, source = _mode(simulate, replay, results)
     opts = RecommendOptions(
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         source=source,
         tiers=tiers,
         budget_usd=budget_usd,
@@ -163,10 +166,10 @@ def recommend(
         opts.day = day
     progress = Progress()
     try:
-        rec = run_recommend(config, opts, on_result=progress.advance, on_start=progress.start)
+        run = run_recommend(config, opts, on_result=progress.advance, on_start=progress.start)
     finally:
         progress.stop()
-    print_summary(out_console(), rec)
+    print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note)
 
 
 @main.command("eval")
@@ -281,14 +284,19 @@ def export() -> None:
 
 @export.command("litellm")
 @click.option("--policy", "policy_path", type=FILE, help="Default: paths.proposed.")
-@click.option("--stage", type=int, help="Rollout stage (1-based) from the rollout plan's stages.")
+@click.option("--stage", type=int, help="Rollout stage (1-based) from the stored rollout plan.")
+@click.option(
+    "--rollout", "rollout_path", type=FILE, help="Rollout plan (default: newest reports/*/rollout.yaml)."
+)
 @click.option("--out", type=FILE, help="Write here instead of stdout.")
 @config_option
-def export_litellm(config: Any, policy_path: str | None, stage: int | None, out: str | None) -> None:
+def export_litellm(
+    config: Any, policy_path: str | None, stage: int | None, rollout_path: str | None, out: str | None
+) -> None:
     """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
     from routing.app.export import export_litellm_yaml
 
-    text = export_litellm_yaml(config, policy_path, stage)
+    text = export_litellm_yaml(config, policy_path, stage, rollout_path)
     if out:
         from evals.files import atomic_write
 

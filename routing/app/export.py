@@ -5,14 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from evals.errors import InputError
+from evals.files import load_yaml
 from routing.config import Config
 from routing.policy import load_policy
 
 
-def export_litellm_yaml(config: Config, policy_path: str | None, stage: int | None) -> str:
-    """With --stage N, tiers whose primary changes carry the N-th rollout share against the current one."""
-    from routing.decide.diff import diff_policies
-    from routing.decide.rollout import plan_rollout
+def latest_rollout(config: Config) -> Path:
+    """The newest reports/<date>/rollout.yaml: the plan of the last weekly run."""
+    reports = config.resolve(config.paths.reports)
+    found = sorted(reports.glob("*/rollout.yaml"))
+    if not found:
+        raise InputError(reports, None, "no <date>/rollout.yaml here: run `routing recommend` first")
+    return found[-1]
+
+
+def export_litellm_yaml(
+    config: Config, policy_path: str | None, stage: int | None, rollout_path: str | None = None
+) -> str:
+    """With --stage N, tiers whose primary changes carry the N-th share of the STORED rollout plan
+    (the one the reviewer read), against the current policy's primary."""
+    from routing.decide.rollout import stored_candidates, stored_stage_shares
     from routing.render.litellm_config import dump_litellm_config, litellm_config
 
     path = Path(policy_path) if policy_path else config.resolve(config.paths.proposed)
@@ -23,13 +35,23 @@ def export_litellm_yaml(config: Config, policy_path: str | None, stage: int | No
     if stage is None:
         return dump_litellm_config(litellm_config(policy, config), header)
     previous = load_policy(config.resolve(config.paths.policy))
-    plan = plan_rollout(diff_policies(previous, policy), policy, {}, config.rollout)
+    plan_path = Path(rollout_path) if rollout_path else latest_rollout(config)
+    document = load_yaml(plan_path)
     try:
-        shares = plan.stage_shares(stage)
+        shares = stored_stage_shares(document, stage)
     except ValueError as exc:
-        raise InputError(config.source, "rollout.stages", f"--stage: {exc}") from None
-    share = config.rollout.stages[stage - 1]
+        field, _, message = str(exc).partition(": ")
+        if field.startswith("stage must"):
+            raise InputError(plan_path, "settings.stages", f"--stage: {exc}") from None
+        raise InputError(plan_path, field, message) from None
+    for tier, candidate in stored_candidates(document).items():
+        in_policy = policy.tiers.get(tier)
+        if in_policy is None or in_policy.primary != candidate:
+            message = f"{candidate} is not the primary of {tier} in {path.name}: run recommend again"
+            raise InputError(plan_path, f"tiers.{tier}.candidate", message)
+    share = document["settings"]["stages"][stage - 1]
     tiers = ", ".join(shares) or "no tier"
     header.append(f"rollout stage {stage}: {share:.0%} to the new primary of {tiers}")
+    header.append(f"rollout plan: {plan_path.parent.name}/{plan_path.name}")
     exported = litellm_config(policy, config, stage_share=shares, previous=previous)
     return dump_litellm_config(exported, header)

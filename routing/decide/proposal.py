@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from evals.scores import Score
 from evals.stats import normal_quantile
@@ -133,14 +134,21 @@ def compare(challenger: Score, incumbent: Score | None) -> str:
     )
 
 
+Action = Literal["switch", "keep", "new", "none"]
+
+
 @dataclass
 class Decision:
-    """The outcome for one tier, with everything the report needs to explain it."""
+    """The outcome for one tier, with the evidence behind it: renderers read it, never recompute it.
+
+    `gate_failures` holds, for every measured model that fails the tier's gates, why.
+    """
 
     tier: str
     policy: TierPolicy
     previous: TierPolicy | None
-    action: str  # "switch" | "keep" | "new" | "none"
+    action: Action
+    gate_failures: dict[str, list[str]] = field(default_factory=dict)
 
 
 def confident(score: Score, gates: Gates) -> bool:
@@ -156,7 +164,7 @@ def _choose_primary(
     scores: Mapping[str, Score],
     current: TierPolicy | None,
     failing: dict[str, list[str]],
-) -> tuple[str | None, str, str]:
+) -> tuple[str | None, Action, str]:
     """(primary, action, rationale). A switch needs a challenger that passes the gates with confidence
     and, unless the incumbent fails its gates, is clearly better on the objective."""
     best = ranked[0] if ranked else None
@@ -270,8 +278,11 @@ def propose_tier(
     primary, action, rationale = _choose_primary(
         tier, tier_config.objective, gates, passing, scores, current, failing
     )
+    measured_failures = {m: f for m, f in failing.items() if m in scores}
     if primary is None:
-        return Decision(tier, TierPolicy(primary="none", rationale=rationale), None, "none")
+        return Decision(
+            tier, TierPolicy(primary="none", rationale=rationale), None, "none", measured_failures
+        )
     fallbacks = choose_fallbacks(primary, action, current, passing)
     gray: list[GrayShare] = []
     for model in movers:
@@ -293,7 +304,7 @@ def propose_tier(
         gates=gates.model_dump(exclude_none=True),
         rationale=rationale,
     )
-    return Decision(tier, policy, current, action)
+    return Decision(tier, policy, current, action, measured_failures)
 
 
 def propose(

@@ -331,3 +331,34 @@ def rollout_to_dict(plan: RolloutPlan) -> dict[str, Any]:
         "tiers": [_tier_dict(t) for t in plan.tiers],
         "direct": [{"tier": d.tier, "reason": d.reason} for d in plan.direct],
     }
+
+
+def stored_stage_shares(document: Any, stage: int) -> dict[str, float]:
+    """Per tier, the new primary's share at 1-based `stage`, read from a stored rollout.yaml document.
+
+    `export litellm --stage N` reads the plan the weekly run wrote instead of planning again, so the
+    exported weights are the ones the reviewer approved. Problems raise ValueError naming the field.
+    """
+    if not isinstance(document, dict) or document.get("version") != 1:
+        raise ValueError("version: expected a version 1 rollout plan")
+    stages = (document.get("settings") or {}).get("stages")
+    if not isinstance(stages, list) or not all(isinstance(s, int | float) for s in stages):
+        raise ValueError("settings.stages: expected a list of shares")
+    if not 1 <= stage <= len(stages):
+        raise ValueError(f"stage must be 1..{len(stages)}, got {stage}")
+    shares = {}
+    for i, tier in enumerate(document.get("tiers") or []):
+        if not isinstance(tier, dict) or "tier" not in tier or "kind" not in tier:
+            raise ValueError(f"tiers[{i}]: expected tier and kind")
+        if tier["kind"] == "primary" and tier.get("incumbent") is not None:
+            shares[str(tier["tier"])] = float(stages[stage - 1])
+    return shares
+
+
+def stored_candidates(document: Any) -> dict[str, str]:
+    """Per tier, the new primary the stored plan ramps up (to check it still matches the policy)."""
+    return {
+        str(t["tier"]): str(t["candidate"])
+        for t in (document.get("tiers") or [])
+        if isinstance(t, dict) and t.get("kind") == "primary" and t.get("incumbent") is not None
+    }

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from evals.scores import Score
 from routing.decide.proposal import pct, secs, usd
 
+if TYPE_CHECKING:
+    from routing.decide.recommendation import Recommendation
 
-def print_summary(console: Any, rec: Any) -> None:
+
+def print_summary(
+    console: Any, rec: Recommendation, outputs: Mapping[str, Path], rankings_note: str | None
+) -> None:
     """The recommend summary: one row per tier, then where the files went."""
     from rich.table import Table
 
@@ -32,14 +38,14 @@ def print_summary(console: Any, rec: Any) -> None:
             secs(s.latency_p95_s) if s else "n/a",
         )
     console.print(table)
-    if rec.rankings_note:
-        console.print(f"[yellow]warning: {rec.rankings_note}[/yellow]")
+    if rankings_note:
+        console.print(f"[yellow]warning: {rankings_note}[/yellow]")
     if rec.budget_note:
         console.print(f"[yellow]budget: {rec.budget_note}[/yellow]")
-    for name, path in rec.outputs.items():
+    for name, path in outputs.items():
         console.print(f"{name:>9}: {path}")
-    if rec.run_id:
-        console.print(f"   run id: {rec.run_id}")
+    if rec.evidence.run_id:
+        console.print(f"   run id: {rec.evidence.run_id}")
 
 
 def print_scores(console: Any, scores: Sequence[Score], run_id: str) -> None:

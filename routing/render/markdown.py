@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -12,7 +13,12 @@ from evals.scores import Score
 from routing import __version__
 from routing.config import TierConfig
 from routing.decide.momentum import WEEK_DAYS, Momentum
-from routing.decide.proposal import Decision, gate_failures, pct, secs, usd
+from routing.decide.proposal import Decision, pct, secs, usd
+from routing.decide.rollout import RolloutPlan
+
+if TYPE_CHECKING:
+    from routing.decide.recommendation import Recommendation
+    from routing.rankings.records import RankingSnapshot
 
 PROVIDER_LABELS = {
     "sim": "SIMULATED (sim provider)",
@@ -31,9 +37,8 @@ def human_tokens(n: float | None) -> str:
     return str(int(n))
 
 
-def score_row(s: Score, tier_config: TierConfig) -> dict[str, Any]:
+def score_row(s: Score, failures: Sequence[str]) -> dict[str, Any]:
     ci = "" if s.success_low is None else f" ({pct(s.success_low)}–{pct(s.success_high)})"
-    failures = gate_failures(s, tier_config.gates)
     return {
         "model": s.model,
         "n": f"{s.n}" + (f" (+{s.errors} errors)" if s.errors else ""),
@@ -56,7 +61,7 @@ def decision_context(d: Decision, tier_config: TierConfig, scores: Sequence[Scor
         "rationale": d.policy.rationale,
         "fallbacks": ", ".join(d.policy.fallbacks),
         "gray": ", ".join(f"{g.model} {g.share:.0%}" for g in d.policy.gray),
-        "rows": [score_row(s, tier_config) for s in tier_scores],
+        "rows": [score_row(s, d.gate_failures.get(s.model, ())) for s in tier_scores],
     }
 
 
@@ -127,14 +132,58 @@ def staleness_note(as_of: str | None, day: str) -> str | None:
     return f"rankings are {age} days old (as of {as_of}): import a recent week with `routing rankings import`"
 
 
-def rollout_summary(rollout: dict[str, Any]) -> str:
+def rollout_summary(plan: RolloutPlan) -> str:
     """One line per tier of the rollout plan for the report."""
     lines = []
-    for tier in rollout.get("tiers") or []:
-        stages = " → ".join(
-            f"{s['share']:.0%} (≥{s['min_requests']} requests)" for s in tier.get("stages") or []
-        )
-        lines.append(f"- **{tier['tier']}** ({tier['kind']}): {tier['candidate']}: {stages}")
-    for direct in rollout.get("direct") or []:
-        lines.append(f"- **{direct['tier']}**: applied directly: {direct['reason']}")
+    for tier in plan.tiers:
+        stages = " → ".join(f"{s.share:.0%} (≥{s.min_requests} requests)" for s in tier.stages)
+        lines.append(f"- **{tier.tier}** ({tier.kind}): {tier.candidate}: {stages}")
+    for direct in plan.direct:
+        lines.append(f"- **{direct.tier}**: applied directly: {direct.reason}")
     return "\n".join(lines) if lines else "No tier changes: nothing to roll out."
+
+
+@dataclass(frozen=True)
+class ReportSources:
+    """What the report cites beside the decision: the day, file names, rankings and their notes."""
+
+    day: str
+    current_name: str
+    proposed_name: str
+    snapshot: RankingSnapshot | None = None
+    momentum: Sequence[Momentum] = field(default_factory=list)
+    task_sources: str = ""
+    rankings_note: str | None = None
+    generated_at: str = ""
+
+
+def report_context(rec: Recommendation, src: ReportSources, diff_md: str) -> dict[str, Any]:
+    """The template's variables, all read from the recommendation: nothing is decided here."""
+    ev, snap = rec.evidence, src.snapshot
+    return {
+        "date": src.day,
+        "simulated": ev.simulated,
+        "recorded": ev.recorded,
+        "source": ev.source,
+        "provider_label": PROVIDER_LABELS.get(ev.kind, ev.kind),
+        "run_id": ev.run_id,
+        "n_results": ev.n_results,
+        "rankings_as_of": snap.meta.as_of if snap else None,
+        "rankings_source": snap.meta.source_url if snap else None,
+        "current_path": src.current_name,
+        "proposed_path": src.proposed_name,
+        "n_changed": rec.n_changed,
+        "n_tiers": len(rec.policy.tiers),
+        "budget_note": rec.budget_note,
+        "rankings_note": src.rankings_note,
+        "decisions": [decision_context(d, rec.tier_configs[d.tier], rec.scores) for d in rec.decisions],
+        "momentum": momentum_rows(src.momentum),
+        "momentum_note": momentum_gap_note(src.momentum),
+        "rankings_week": str(snap.date) if snap else None,
+        "diff_markdown": diff_md,
+        "rollout_summary": rollout_summary(rec.rollout),
+        "n_tasks": ev.n_tasks,
+        "task_sources": src.task_sources,
+        "provider_kinds": ", ".join(sorted({k for s in rec.scores for k in s.provider_kinds})) or "n/a",
+        "generated_at": src.generated_at,
+    }

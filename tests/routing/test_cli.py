@@ -185,7 +185,30 @@ def test_export_litellm_stage_splits_the_changed_tier(project):
     assert weights[new] / total == pytest.approx(0.05, abs=0.001)
     assert weights[old] > weights[new]
     bad = invoke(project, "export", "litellm", "--stage", "9")
-    assert bad.exit_code == 1 and "rollout.stages" in bad.output
+    assert bad.exit_code == 1 and "rollout.yaml: settings.stages" in bad.output
+
+
+def test_export_stage_reads_the_stored_rollout_plan(project):
+    """The exported weights are the reviewed plan's, not a plan worked out again from today's config."""
+    assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "coding").exit_code == 0
+    plan_path = project / "reports" / DAY / "rollout.yaml"
+    plan = yaml.safe_load(plan_path.read_text())
+    plan["settings"]["stages"] = [0.1, 0.5, 1.0]
+    plan_path.write_text(yaml.safe_dump(plan))
+    result = invoke(project, "export", "litellm", "--stage", "1")
+    assert result.exit_code == 0, result.output
+    exported = yaml.safe_load(result.output)
+    coding = {
+        d["model_info"]["id"].split(":")[1]: d["litellm_params"]["weight"]
+        for d in exported["model_list"]
+        if d["model_name"] == "coding"
+    }
+    assert coding["primary"] == 100 and sum(coding.values()) == 1000  # 10%: the stored plan's first stage
+    assert "rollout stage 1: 10%" in result.output
+    plan["tiers"][0]["candidate"] = "someone/else"
+    plan_path.write_text(yaml.safe_dump(plan))
+    stale = invoke(project, "export", "litellm", "--stage", "1")
+    assert stale.exit_code == 1 and "candidate" in stale.output
 
 
 def test_eval_defaults_to_the_current_policys_models(project):

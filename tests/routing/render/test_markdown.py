@@ -1,5 +1,7 @@
 from types import SimpleNamespace
 
+from routing.config import RolloutSettings
+from routing.decide.rollout import Baseline, DirectChange, RolloutPlan, Stage, TierRollout
 from routing.render.markdown import (
     gap_text,
     human_tokens,
@@ -48,21 +50,25 @@ def test_staleness_note():
 
 
 def test_rollout_summary_lists_stages_and_direct_changes():
-    plan = {
-        "tiers": [
-            {
-                "tier": "coding",
-                "kind": "primary",
-                "candidate": "x/y",
-                "stages": [{"share": 0.05, "min_requests": 540}, {"share": 1.0, "min_requests": 540}],
-            }
-        ],
-        "direct": [{"tier": "chat", "reason": "fallbacks only"}],
-    }
+    settings = RolloutSettings()
+    baseline = Baseline(source="none", model=None)
+    tier = TierRollout(
+        tier="coding",
+        kind="primary",
+        candidate="x/y",
+        incumbent="a/b",
+        baseline=baseline,
+        stages=(Stage(1, 0.05, 540, 10800), Stage(2, 1.0, 540, 540)),
+        guards=(),
+        promote="",
+        rollback="",
+    )
+    plan = RolloutPlan(settings, (tier,), (DirectChange("chat", "fallbacks only"),), simulated=False)
     text = rollout_summary(plan)
     assert "**coding** (primary): x/y: 5% (≥540 requests) → 100% (≥540 requests)" in text
     assert "**chat**: applied directly: fallbacks only" in text
-    assert rollout_summary({"tiers": []}) == "No tier changes: nothing to roll out."
+    empty = RolloutPlan(settings, (), (), simulated=False)
+    assert rollout_summary(empty) == "No tier changes: nothing to roll out."
 
 
 def test_simulated_report_says_so_in_the_title_and_banner():
