@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from statistics import NormalDist, quantiles
 
 from evals.records import TOOL_FAILURES, Result
 
+Z95 = NormalDist().inv_cdf(0.975)  # two-sided 95%
 
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
     """95% Wilson score interval for a proportion; (None, None) when there is no data."""
     if n <= 0:
         return None, None
@@ -21,16 +24,12 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float | No
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100) of the values; None for no values."""
-    data = sorted(values)
-    if not data:
+    """Linear-interpolated percentile (q a whole number in 1..99) of the values; None for no values."""
+    if not values:
         return None
-    if len(data) == 1:
-        return float(data[0])
-    rank = (len(data) - 1) * q / 100
-    lo = math.floor(rank)
-    hi = math.ceil(rank)
-    return float(data[lo] + (data[hi] - data[lo]) * (rank - lo))
+    if len(values) == 1:
+        return float(values[0])
+    return float(quantiles(values, n=100, method="inclusive")[round(q) - 1])
 
 
 def graded(results: Iterable[Result]) -> list[Result]:
@@ -67,8 +66,10 @@ def cost_per_success(results: Sequence[Result]) -> float | None:
 
 
 def latency_s(results: Sequence[Result], q: float) -> float | None:
+    """A latency percentile in seconds, to the microsecond (finer digits are interpolation noise)."""
     values = [r.latency_ms / 1000 for r in results if r.status == "ok" and r.latency_ms is not None]
-    return percentile(values, q)
+    value = percentile(values, q)
+    return None if value is None else round(value, 6)
 
 
 @dataclass(frozen=True)

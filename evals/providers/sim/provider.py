@@ -23,9 +23,11 @@ from evals.providers.base import estimate_tokens
 from evals.providers.litellm_adapter import import_litellm, to_response
 from evals.providers.sim.faults import text_faults, tool_fault
 from evals.records import Response, Task
+from evals.stats import normal_quantile
 
 PROVIDER = "sim"
 LATENCY_KEY = "sim_latency_ms"  # the decided latency travels from the handler in _hidden_params
+Z_P95 = normal_quantile(0.95)  # a lognormal's p95 sits this many sigmas above its median
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def decide(profile: Profile, model: str, task: Task, repeat: int, seed: int) -> 
     if not success and task.tools:
         kinds = sorted(profile.tool_failures)
         kind = rng.choices(kinds, weights=[profile.tool_failures[k] for k in kinds])[0]
-    sigma = math.log(profile.latency_p95_ratio) / 1.6449
+    sigma = math.log(profile.latency_p95_ratio) / Z_P95
     prompt_k = estimate_tokens([task.messages, task.tools]) / 1000
     spread = math.exp(sigma * rng.gauss(0, 1))
     latency = profile.latency_median_ms * spread + prompt_k * profile.per_1k_prompt_ms
