@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from statistics import NormalDist, quantiles
 
 from evals.records import TOOL_FAILURES, Result
@@ -42,18 +42,32 @@ def success_rate(results: Sequence[Result]) -> float | None:
     return sum(r.passed for r in done) / len(done) if done else None
 
 
+TOOL_CHECKS = ("tool_call", "no_tool_call")
+
+
+def offers_tools(result: Result) -> bool:
+    """Was this attempt graded on tool use? From its checks; a recorded row without check details
+    counts when it failed on a tool-call code (a cut-off answer alone says nothing about tools)."""
+    if result.check_details:
+        return any(d.get("check") in TOOL_CHECKS for d in result.check_details)
+    return result.failure in TOOL_FAILURES and result.failure != "truncated"
+
+
 def tool_failure_rate(results: Sequence[Result]) -> float | None:
-    """Share of graded attempts that failed on a tool-call taxonomy code."""
-    done = graded(results)
+    """Share of graded attempts on tool tasks that failed on a tool-call taxonomy code; None without any."""
+    done = [r for r in graded(results) if offers_tools(r)]
     if not done:
         return None
     return sum(1 for r in done if r.failure in TOOL_FAILURES) / len(done)
 
 
 def total_cost(results: Sequence[Result]) -> float | None:
-    """Spend including failed attempts and errors that were billed; None if no cost is known."""
-    known = [r.cost_usd for r in results if r.cost_usd is not None]
-    return sum(known) if known else None
+    """Spend including failed attempts; None when any answered attempt's cost is unknown (a partial
+    sum would understate it). An errored attempt without a cost was not billed."""
+    answered = [r for r in results if r.status == "ok"]
+    if not answered or any(r.cost_usd is None for r in answered):
+        return None
+    return sum(r.cost_usd or 0.0 for r in results)
 
 
 def cost_per_success(results: Sequence[Result]) -> float | None:
@@ -73,8 +87,41 @@ def latency_s(results: Sequence[Result], q: float) -> float | None:
 
 
 @dataclass(frozen=True)
+class TaskStats:
+    """One model on one task: the unit of evidence (repeats of a task are not independent)."""
+
+    graded: int
+    pass_fraction: float | None  # share of graded repeats that passed; None when none was graded
+    tool_graded: int  # graded repeats of a tool task
+    tool_failures: int
+    latencies_s: tuple[float, ...]
+
+
+def task_stats(results: Sequence[Result]) -> dict[str, TaskStats]:
+    """Results of one model grouped by task id."""
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.task_id, []).append(r)
+    out = {}
+    for task_id, rows in sorted(groups.items()):
+        done = graded(rows)
+        tools = [r for r in done if offers_tools(r)]
+        out[task_id] = TaskStats(
+            graded=len(done),
+            pass_fraction=sum(1 for r in done if r.passed) / len(done) if done else None,
+            tool_graded=len(tools),
+            tool_failures=sum(1 for r in tools if r.failure in TOOL_FAILURES),
+            latencies_s=tuple(
+                r.latency_ms / 1000 for r in rows if r.status == "ok" and r.latency_ms is not None
+            ),
+        )
+    return out
+
+
+@dataclass(frozen=True)
 class Score:
-    """One model on one tier. Rates are over graded attempts; n counts them."""
+    """One model on one tier. Rates are over graded attempts; n counts them; `tasks` counts the
+    distinct tasks graded and `task_successes` sums their pass fractions (the clustered evidence)."""
 
     model: str
     tier: str
@@ -90,14 +137,18 @@ class Score:
     cost_usd: float | None
     cost_per_success_usd: float | None
     provider_kinds: tuple[str, ...]
+    tasks: int = 0
+    task_successes: float = 0.0
+    by_task: Mapping[str, TaskStats] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def simulated(self) -> bool:
         return "sim" in self.provider_kinds
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "by_task"}
         data["provider_kinds"] = list(self.provider_kinds)
+        data["task_successes"] = round(self.task_successes, 6)
         return data
 
 
@@ -105,6 +156,8 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
     done = graded(results)
     passes = sum(1 for r in done if r.passed)
     low, high = wilson_interval(passes, len(done))
+    per_task = task_stats(results)
+    fractions = [s.pass_fraction for s in per_task.values() if s.pass_fraction is not None]
     return Score(
         model=model,
         tier=tier,
@@ -120,6 +173,9 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
         cost_usd=total_cost(results),
         cost_per_success_usd=cost_per_success(results),
         provider_kinds=tuple(sorted({r.provider_kind for r in results if r.provider_kind})),
+        tasks=len(fractions),
+        task_successes=sum(fractions),
+        by_task=per_task,
     )
 
 

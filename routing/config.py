@@ -38,11 +38,22 @@ class Requires(_Strict):
     min_context: int = Field(0, ge=0)
 
 
+class SwitchMargin(_Strict):
+    """How much better a challenger must be than a proven incumbent to replace it (hysteresis, so
+    noise does not flip the choice week to week): relative for cost and latency, points for success."""
+
+    cost_per_success: float = Field(0.10, ge=0, lt=1)
+    success: float = Field(0.05, ge=0, le=1)
+    latency: float = Field(0.15, ge=0, lt=1)
+
+
 class TierConfig(_Strict):
     tasks: str
     objective: Objective = "cost_per_success"
     gates: Gates = Field(default_factory=Gates)
     requires: Requires = Field(default_factory=Requires)
+    risk: float = Field(0.10, gt=0, lt=0.5)  # accepted chance that a chosen model violates a gate
+    switch_margin: SwitchMargin = Field(default_factory=SwitchMargin)
 
 
 class CandidateRules(_Strict):

@@ -170,6 +170,7 @@ def recommend(
 ) -> WeeklyRun:
     from routing.publish.outputs import write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
+    from routing.render.rationale import rationale_text
 
     inputs = gather_inputs(config, opts)
     results, evidence, budget_note = evaluate(config, opts, inputs, on_result, on_start)
@@ -183,6 +184,7 @@ def recommend(
         candidates=inputs.candidates,
         movers=inputs.movers,
         budget_note=budget_note,
+        explain=rationale_text,
     )
     snapshot = inputs.snapshot
     rankings_note = staleness_note(snapshot.meta.as_of if snapshot else None, opts.day)

@@ -1,246 +1,149 @@
-"""Turn scores into a proposed policy: gates first, then the tier's objective, incumbent by default.
+"""Turn scores into a proposed policy: gates as risk, then the tier's objective, with a switching margin.
 
-Pure: no I/O. "Keep current: insufficient evidence" is a first-class answer: a primary changes only
-when the incumbent fails its gates, or a challenger passes them and is clearly better on the
-tier's objective without being measurably worse on success.
+Pure: no I/O and no English (render/rationale.py writes the prose from the structured reasons here).
+
+The rule (README, "How it decides"):
+1. A model is *within the bound* when the chance that it violates any of the tier's gates, with
+   evidence counted per task, is at most the tier's `risk` (routing/decide/gates.py).
+2. Among models within the bound, the best on the tier's objective is chosen. The incumbent has no
+   free pass: if it is not within the bound and a challenger is, the challenger takes over. A proven
+   incumbent is replaced only by a proven challenger better by the tier's `switch_margin` (and, on the
+   success objective, better on the tasks both ran: exact McNemar at the same risk), so the choice does
+   not flap on noise.
+3. When no model is within the bound, the incumbent stays ("insufficient evidence"), the promising
+   candidates are named with the number of tasks that would settle them, and the most promising one
+   gets a gray share so production traffic gathers that evidence.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from evals.scores import Score
-from evals.stats import normal_quantile
-from routing.config import Gates, TierConfig
+from evals.stats import tasks_to_settle
+from routing.config import TierConfig
+from routing.decide.gates import Assessment, GateRisk, assess, clustered_success
+from routing.decide.paired import Paired, pair
 from routing.policy import GrayShare, Policy, PolicyMeta, TierPolicy
 
-MIN_COST_GAIN = 0.10  # a cheaper challenger must save at least 10% per success
-MIN_SUCCESS_GAIN = 0.05  # a better challenger must add at least 5 points of success
-MIN_LATENCY_GAIN = 0.15  # a faster challenger must cut p95 by at least 15%
 MAX_FALLBACKS = 2
 
-
-def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
-
-
-def usd(value: float | None) -> str:
-    if value is None:
-        return "unknown"
-    return f"${value:.4f}" if value >= 0.001 else f"${value:.6f}"
-
-
-def secs(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}s"
-
-
-def gate_failures(score: Score | None, gates: Gates) -> list[str]:
-    """Why a model fails the tier's gates (empty list: it passes). Unknown metrics are not failures."""
-    if score is None or score.n == 0:
-        return ["no graded attempts"]
-    failures = []
-    if score.success_rate is not None and score.success_rate < gates.min_success:
-        failures.append(f"success {pct(score.success_rate)} < {pct(gates.min_success)}")
-    tool_fail = score.tool_failure_rate
-    if gates.max_tool_failure is not None and tool_fail is not None and tool_fail > gates.max_tool_failure:
-        failures.append(f"tool-call failures {pct(tool_fail)} > {pct(gates.max_tool_failure)}")
-    p95 = score.latency_p95_s
-    if gates.max_p95_latency_s is not None and p95 is not None and p95 > gates.max_p95_latency_s:
-        failures.append(f"p95 latency {secs(p95)} > {secs(gates.max_p95_latency_s)}")
-    cps = score.cost_per_success_usd
-    limit = gates.max_cost_per_success_usd
-    if limit is not None and cps is not None and cps > limit:
-        failures.append(f"cost per success {usd(cps)} > {usd(limit)}")
-    return failures
-
-
-def unknowns(score: Score, gates: Gates) -> list[str]:
-    """Gate metrics that could not be evaluated for this model (said in the rationale, not hidden)."""
-    missing = []
-    if gates.max_p95_latency_s is not None and score.latency_p95_s is None:
-        missing.append("latency")
-    if score.cost_per_success_usd is None:
-        missing.append("cost")
-    return missing
-
-
-def objective_key(score: Score, objective: str) -> tuple:
-    """Sort key, best first. Unknown values sort last."""
-    inf = math.inf
-    success = -(score.success_rate or 0.0)
-    cps = score.cost_per_success_usd if score.cost_per_success_usd is not None else inf
-    p95 = score.latency_p95_s if score.latency_p95_s is not None else inf
-    if objective == "success":
-        return (success, cps, p95, score.model)
-    if objective == "latency":
-        return (p95, success, cps, score.model)
-    return (cps, success, p95, score.model)
-
-
-def significantly_worse(challenger: Score, incumbent: Score, alpha: float = 0.05) -> bool:
-    """One-sided pooled two-proportion z-test: is the challenger's success rate lower at `alpha`?"""
-    n1, n2 = challenger.n, incumbent.n
-    if n1 == 0 or n2 == 0:
-        return False
-    p1, p2 = challenger.passes / n1, incumbent.passes / n2
-    pooled = (challenger.passes + incumbent.passes) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if se == 0:
-        return False
-    return (p2 - p1) / se > normal_quantile(1 - alpha)
-
-
-def clearly_better(challenger: Score, incumbent: Score, objective: str) -> tuple[bool, str]:
-    """Is the challenger better by a margin worth a change, and not measurably worse on success?"""
-    inc_success = incumbent.success_rate or 0.0
-    if significantly_worse(challenger, incumbent):
-        return False, "its success is significantly lower than the incumbent's (one-sided z-test, 5%)"
-    if objective == "success":
-        gain = (challenger.success_rate or 0.0) - inc_success
-        return (
-            gain >= MIN_SUCCESS_GAIN,
-            f"success +{gain * 100:.0f} points (need +{MIN_SUCCESS_GAIN * 100:.0f})",
-        )
-    if objective == "latency":
-        a, b = challenger.latency_p95_s, incumbent.latency_p95_s
-        if a is None or b is None or b == 0:
-            return False, "latency unknown"
-        gain = 1 - a / b
-        return gain >= MIN_LATENCY_GAIN, f"p95 {gain:.0%} faster (need {MIN_LATENCY_GAIN:.0%})"
-    a, b = challenger.cost_per_success_usd, incumbent.cost_per_success_usd
-    if a is None:
-        return False, "its cost is unknown"
-    if b is None:
-        return True, "the incumbent's cost is unknown"
-    gain = 1 - a / b if b > 0 else 0.0
-    return gain >= MIN_COST_GAIN, f"cost per success {gain:.0%} lower (need {MIN_COST_GAIN:.0%})"
-
-
-def compare(challenger: Score, incumbent: Score | None) -> str:
-    """The numbers a reviewer wants side by side."""
-    if incumbent is None:
-        return (
-            f"success {pct(challenger.success_rate)}, cost per success {usd(challenger.cost_per_success_usd)}"
-            f", p95 {secs(challenger.latency_p95_s)} (n={challenger.n})"
-        )
-    return (
-        f"success {pct(challenger.success_rate)} vs {pct(incumbent.success_rate)}, "
-        f"cost per success {usd(challenger.cost_per_success_usd)} vs {usd(incumbent.cost_per_success_usd)}, "
-        f"p95 {secs(challenger.latency_p95_s)} vs {secs(incumbent.latency_p95_s)} "
-        f"(n={challenger.n} vs {incumbent.n})"
-    )
-
-
 Action = Literal["switch", "keep", "new", "none"]
+Why = Literal[
+    "first_policy",  # new: the best model within the bound
+    "nothing_proven",  # none: no policy yet and no model within the bound
+    "incumbent_best",  # keep: the incumbent is within the bound and best on the objective
+    "within_margin",  # keep: a proven challenger is better, but not by the switching margin
+    "not_better_paired",  # keep: the gain is not borne out on the tasks both ran
+    "insufficient_evidence",  # keep: no model is within the bound
+    "incumbent_not_measured",  # keep: nothing is known of the incumbent this week
+    "better_by_margin",  # switch: better than a proven incumbent by the margin
+    "incumbent_not_proven",  # switch: the incumbent is not within the bound, the challenger is
+    "incumbent_fails",  # switch: nothing is proven, but the incumbent surely misses a gate and
+    #                     a challenger meets them all on observed values with less risk
+]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Settle:
+    """What would settle a promising candidate: tasks in all for its risk to fall within the bound."""
+
+    model: str
+    tasks: int  # tasks graded so far
+    tasks_needed: int | None  # None: no number of tasks would, at its observed rate
+    total_risk: float | None
+
+
+@dataclass(frozen=True)
 class Decision:
-    """The outcome for one tier, with the evidence behind it: renderers read it, never recompute it.
-
-    `gate_failures` holds, for every measured model that fails the tier's gates, why.
-    """
+    """The outcome for one tier with the evidence behind it; renderers read it, never recompute it."""
 
     tier: str
+    objective: str
     policy: TierPolicy
     previous: TierPolicy | None
     action: Action
-    gate_failures: dict[str, list[str]] = field(default_factory=dict)
+    why: Why
+    bound: float
+    margin: float
+    assessments: Mapping[str, Assessment] = field(default_factory=dict)
+    challenger: str | None = None  # the model the decision weighed against the incumbent
+    paired: Mapping[str, Paired] = field(default_factory=dict)  # vs the incumbent, per challenger
+    promising: tuple[str, ...] = ()  # observed values meet the gates, best first on the objective
+    settle: tuple[Settle, ...] = ()
+    gray_reason: Literal["mover", "evidence"] | None = None
+    simulated: bool = False
+
+    @property
+    def gate_failures(self) -> dict[str, list[GateRisk]]:
+        """Per measured model, the gates its observed values fail (empty models pass)."""
+        return {m: a.failing for m, a in self.assessments.items() if a.failing}
+
+    @property
+    def incumbent(self) -> str | None:
+        return self.previous.primary if self.previous else None
 
 
-def confident(score: Score, gates: Gates) -> bool:
-    """Passes the success gate with confidence: the 95% Wilson lower bound clears it, not just the mean."""
-    return score.success_low is not None and score.success_low >= gates.min_success
+def objective_key(a: Assessment, objective: str) -> tuple:
+    """Sort key, best first. Unknown values sort last."""
+    s = a.score
+    success = -(clustered_success(s) or 0.0)
+    cps = s.cost_per_success_usd if s.cost_per_success_usd is not None else math.inf
+    p95 = s.latency_p95_s if s.latency_p95_s is not None else math.inf
+    if objective == "success":
+        return (success, cps, p95, s.model)
+    if objective == "latency":
+        return (p95, success, cps, s.model)
+    return (cps, success, p95, s.model)
 
 
-def _choose_primary(
-    tier: str,
-    objective: str,
-    gates: Gates,
-    ranked: list[Score],
-    scores: Mapping[str, Score],
-    current: TierPolicy | None,
-    failing: dict[str, list[str]],
-) -> tuple[str | None, Action, str]:
-    """(primary, action, rationale). A switch needs a challenger that passes the gates with confidence
-    and, unless the incumbent fails its gates, is clearly better on the objective."""
-    best = ranked[0] if ranked else None
-    if current is None:
-        if best is None:
-            return None, "none", f"{tier}: no policy yet and no candidate passed the gates"
-        return (
-            best.model,
-            "new",
-            f"{best.model} is the best gate-passing candidate on {objective}: {compare(best, None)}",
-        )
-    incumbent = current.primary
-    inc_score = scores.get(incumbent)
-    if best is None:
-        return (
-            incumbent,
-            "keep",
-            "kept: no candidate passed the gates"
-            + (f" (incumbent: {'; '.join(failing[incumbent])})" if incumbent in failing else ""),
-        )
-    if best.model == incumbent:
-        return incumbent, "keep", f"kept: the incumbent is still best on {objective}: {compare(best, None)}"
-    if inc_score is None or inc_score.n == 0:
-        return (
-            incumbent,
-            "keep",
-            (
-                f"kept: insufficient evidence, the incumbent {incumbent} was not measured; best challenger "
-                f"{best.model}: {compare(best, None)}"
-            ),
-        )
-    ahead = [s for s in ranked if s.model != incumbent]
-    if incumbent not in failing:
-        ahead = ahead[: [s.model for s in ranked].index(incumbent)]
-    doubts: list[str] = []
-    for challenger in ahead:
-        if not confident(challenger, gates):
-            doubts.append(
-                f"{challenger.model}'s success lower bound {pct(challenger.success_low)} is below the "
-                f"{pct(gates.min_success)} gate (n={challenger.n})"
-            )
-            continue
-        if incumbent in failing:
-            return (
-                challenger.model,
-                "switch",
-                (
-                    f"switch: incumbent {incumbent} fails the gates ({'; '.join(failing[incumbent])}); "
-                    f"{challenger.model} passes them with confidence and is the best such on {objective}: "
-                    f"{compare(challenger, inc_score)}"
-                ),
-            )
-        better, why = clearly_better(challenger, inc_score, objective)
-        if better:
-            return (
-                challenger.model,
-                "switch",
-                f"switch: {challenger.model} passes the gates with confidence and is clearly better on "
-                f"{objective} ({why}): {compare(challenger, inc_score)}",
-            )
-        doubts.append(f"{challenger.model} is not clearly better ({why})")
-    reason = doubts[0] if doubts else "no challenger ranks ahead of the incumbent"
-    return (
-        incumbent,
-        "keep",
-        f"kept: insufficient evidence, {reason}; best challenger {best.model}: {compare(best, inc_score)}",
-    )
+def gain(challenger: Score, incumbent: Score, objective: str) -> float | None:
+    """How much better the challenger is: points of success, or the relative cut in cost or p95."""
+    if objective == "success":
+        c, i = clustered_success(challenger), clustered_success(incumbent)
+        return None if c is None or i is None else c - i
+    if objective == "latency":
+        c, i = challenger.latency_p95_s, incumbent.latency_p95_s
+    else:
+        c, i = challenger.cost_per_success_usd, incumbent.cost_per_success_usd
+    if c is None:
+        return None
+    if i is None:
+        return math.inf  # the incumbent's figure is unknown: a known one is better evidence
+    return 1 - c / i if i > 0 else (0.0 if c == 0 else -math.inf)
+
+
+def margin_for(tier: TierConfig) -> float:
+    m = tier.switch_margin
+    return {"success": m.success, "latency": m.latency}.get(tier.objective, m.cost_per_success)
+
+
+def settle_numbers(assessments: Sequence[Assessment], bound: float) -> tuple[Settle, ...]:
+    """For promising models not yet within the bound: tasks that would settle their success gate."""
+    out = []
+    for a in assessments:
+        rate = clustered_success(a.score)
+        needed = None
+        if rate is not None:
+            limit = max((r.limit for r in a.risks if r.metric == "success"), default=0.0)
+            cost = next((r for r in a.risks if r.metric == "cost_per_success"), None)
+            if cost is not None and a.score.cost_usd is not None and a.score.n and cost.limit > 0:
+                limit = max(limit, (a.score.cost_usd / a.score.n) / cost.limit)
+            needed = tasks_to_settle(rate, limit, bound, a.score.tasks)
+        out.append(Settle(a.model, a.score.tasks, needed, a.total_risk))
+    return tuple(out)
 
 
 def choose_fallbacks(
-    primary: str, action: str, current: TierPolicy | None, passing: Sequence[Score]
+    primary: str, action: Action, current: TierPolicy | None, passing: Sequence[Score]
 ) -> list[str]:
     """Fallbacks serve when the primary errors, so reliability beats price; churn is avoided.
 
     Order: the previous primary after a switch (the proven path back), then current fallbacks that
-    still pass the gates, then the other passers by success lower bound.
+    still meet the gates, then the other models that meet them by success lower bound.
     """
     passed = {s.model for s in passing}
     chosen: list[str] = []
@@ -249,13 +152,86 @@ def choose_fallbacks(
     if current is not None:
         chosen += [m for m in current.fallbacks if m in passed]
     by_reliability = sorted(
-        passing, key=lambda s: (-(s.success_low or 0.0), objective_key(s, "cost_per_success"))
+        passing,
+        key=lambda s: (
+            -(s.success_low or 0.0),
+            s.cost_per_success_usd if s.cost_per_success_usd is not None else math.inf,
+            s.model,
+        ),
     )
     chosen += [s.model for s in by_reliability]
     if not passing and current is not None:
         chosen = list(current.fallbacks)
     unique = [m for m in dict.fromkeys(chosen) if m != primary]
     return unique[:MAX_FALLBACKS]
+
+
+@dataclass(frozen=True)
+class _Choice:
+    primary: str | None
+    action: Action
+    why: Why
+    challenger: str | None = None
+
+
+def _choose(
+    ranked: list[Assessment], by_model: Mapping[str, Assessment], current: TierPolicy | None, tier: TierConfig
+) -> _Choice:
+    proven = [a for a in ranked if a.within_bound]
+    best = proven[0] if proven else None
+    if current is None:
+        if best is None:
+            return _Choice(None, "none", "nothing_proven", ranked[0].model if ranked else None)
+        return _Choice(best.model, "new", "first_policy", best.model)
+    incumbent = by_model.get(current.primary)
+    if best is None:
+        top = next((a for a in ranked if a.promising and a.model != current.primary), None)
+        if _replaces_a_sure_failure(top, incumbent, tier.risk):
+            assert top is not None
+            return _Choice(top.model, "switch", "incumbent_fails", top.model)
+        fallback_name = ranked[0].model if ranked else None
+        return _Choice(current.primary, "keep", "insufficient_evidence", top.model if top else fallback_name)
+    if incumbent is None:
+        return _Choice(current.primary, "keep", "incumbent_not_measured", best.model)
+    if not incumbent.within_bound:
+        return _Choice(best.model, "switch", "incumbent_not_proven", best.model)
+    if best.model == incumbent.model:
+        challenger = next((a.model for a in proven if a.model != incumbent.model), None)
+        return _Choice(incumbent.model, "keep", "incumbent_best", challenger)
+    better = gain(best.score, incumbent.score, tier.objective)
+    if better is None or better < margin_for(tier):
+        return _Choice(incumbent.model, "keep", "within_margin", best.model)
+    if tier.objective == "success" and pair(best.score, incumbent.score).p_not_better > tier.risk:
+        return _Choice(incumbent.model, "keep", "not_better_paired", best.model)
+    return _Choice(best.model, "switch", "better_by_margin", best.model)
+
+
+def _worst_known_risk(a: Assessment) -> float:
+    return max((r.risk for r in a.risks if r.risk is not None), default=0.0)
+
+
+def _replaces_a_sure_failure(top: Assessment | None, incumbent: Assessment | None, bound: float) -> bool:
+    """The incumbent misses some gate with a chance of at least 1 - bound (the mirror image of being
+    within the bound), and the challenger, which meets every gate on observed values, is less at risk."""
+    if top is None or incumbent is None:
+        return False
+    worst = _worst_known_risk(incumbent)
+    return worst >= 1 - bound and _worst_known_risk(top) < worst
+
+
+def _gray(
+    choice: _Choice, fallbacks: list[str], promising: list[str], movers: Sequence[str], share: float
+) -> tuple[list[GrayShare], Literal["mover", "evidence"] | None]:
+    taken = {choice.primary, *fallbacks}
+    if choice.why in ("insufficient_evidence", "incumbent_not_measured"):
+        # Evidence needs live traffic: a fallback only serves when the primary fails, so it may be gray too.
+        for model in promising:
+            if model != choice.primary:
+                return [GrayShare(model=model, share=share)], "evidence"
+    for model in movers:
+        if model in promising and model not in taken:
+            return [GrayShare(model=model, share=share)], "mover"
+    return [], None
 
 
 def propose_tier(
@@ -267,44 +243,43 @@ def propose_tier(
     gray_share: float = 0.05,
 ) -> Decision:
     """Decide one tier. `movers` are rankings-suggested models, best momentum first."""
-    gates = tier_config.gates
-    failing = {m: f for m, s in scores.items() if (f := gate_failures(s, gates))}
-    if current is not None and current.primary not in scores:
-        failing.setdefault(current.primary, ["not measured"])
-    passing = sorted(
-        (s for m, s in scores.items() if m not in failing),
-        key=lambda s: objective_key(s, tier_config.objective),
+    assessments = {m: assess(s, tier_config.gates, tier_config.risk) for m, s in scores.items()}
+    ranked = sorted(assessments.values(), key=lambda a: objective_key(a, tier_config.objective))
+    choice = _choose(ranked, assessments, current, tier_config)
+    promising = [a.model for a in ranked if a.promising]
+    incumbent_score = scores.get(current.primary) if current else None
+    paired = (
+        {m: pair(s, incumbent_score) for m, s in scores.items() if m != incumbent_score.model}
+        if incumbent_score is not None
+        else {}
     )
-    primary, action, rationale = _choose_primary(
-        tier, tier_config.objective, gates, passing, scores, current, failing
+    common = dict(
+        tier=tier,
+        objective=tier_config.objective,
+        previous=current,
+        bound=tier_config.risk,
+        margin=margin_for(tier_config),
+        assessments=assessments,
+        challenger=choice.challenger,
+        paired=paired,
+        promising=tuple(promising),
+        settle=settle_numbers(
+            [assessments[m] for m in promising if not assessments[m].within_bound], tier_config.risk
+        ),
+        simulated=any(s.simulated for s in scores.values()),
     )
-    measured_failures = {m: f for m, f in failing.items() if m in scores}
-    if primary is None:
-        return Decision(
-            tier, TierPolicy(primary="none", rationale=rationale), None, "none", measured_failures
-        )
-    fallbacks = choose_fallbacks(primary, action, current, passing)
-    gray: list[GrayShare] = []
-    for model in movers:
-        if model in (primary, *fallbacks) or model in failing or model not in scores:
-            continue
-        gray.append(GrayShare(model=model, share=gray_share))
-        cost_note = ", cost unknown" if scores[model].cost_per_success_usd is None else ""
-        rationale += f"; gray {gray_share:.0%} for rising model {model} (passed the gates{cost_note})"
-        break
-    unknown = unknowns(scores[primary], gates) if primary in scores else []
-    if unknown:
-        rationale += f"; not measured for the primary: {', '.join(unknown)}"
-    if any(s.simulated for s in scores.values()):
-        rationale = f"[SIMULATED] {rationale}"  # the numbers travel with the text: label them at the source
+    if choice.primary is None:
+        return Decision(policy=TierPolicy(primary="none"), action="none", why=choice.why, **common)
+    passing = [assessments[m].score for m in promising]
+    fallbacks = choose_fallbacks(choice.primary, choice.action, current, passing)
+    gray, gray_reason = _gray(choice, fallbacks, promising, movers, gray_share)
     policy = TierPolicy(
-        primary=primary,
+        primary=choice.primary,
         fallbacks=fallbacks,
         gray=gray,
-        gates=gates.model_dump(exclude_none=True),
-        rationale=rationale,
+        gates=tier_config.gates.model_dump(exclude_none=True),
     )
-    return Decision(tier, policy, current, action, measured_failures)
+    return Decision(policy=policy, action=choice.action, why=choice.why, gray_reason=gray_reason, **common)
 
 
 def propose(
@@ -314,8 +289,13 @@ def propose(
     meta: PolicyMeta,
     movers: Mapping[str, Sequence[str]] | None = None,
     gray_share: float = 0.05,
+    explain: Callable[[Decision], str] | None = None,
 ) -> tuple[Policy, list[Decision]]:
-    """Decide every tier with scores; tiers without any evidence keep their current entry."""
+    """Decide every tier with scores; tiers without any evidence keep their current entry.
+
+    `explain` turns a decision into the rationale text stored in the policy (render/rationale.py),
+    so the prose is written outside this pure module and travels with the numbers.
+    """
     by_tier: dict[str, dict[str, Score]] = {}
     for s in scores:
         by_tier.setdefault(s.tier, {})[s.model] = s
@@ -331,6 +311,9 @@ def propose(
         decision = propose_tier(
             name, tiers[name], by_tier[name], previous, (movers or {}).get(name, ()), gray_share
         )
+        if explain is not None:
+            text = explain(decision)
+            decision = replace(decision, policy=decision.policy.model_copy(update={"rationale": text}))
         decisions.append(decision)
         if decision.action != "none":
             new_tiers[name] = decision.policy

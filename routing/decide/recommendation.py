@@ -6,7 +6,7 @@ Pure. Everything after this (report, console summary, files, the PR, `export --s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from evals.records import Evidence
@@ -53,9 +53,15 @@ def decide(
     candidates: Mapping[str, list[Candidate]] | None = None,
     movers: Mapping[str, Sequence[str]] | None = None,
     budget_note: str | None = None,
+    explain: Callable[[Decision], str] | None = None,
 ) -> Recommendation:
-    """Propose a policy, diff it against the current one and plan the rollout of what changed."""
-    policy, decisions = propose(tier_configs, scores, current, meta, movers, gray_share=rollout.stages[0])
+    """Propose a policy, diff it against the current one and plan the rollout of what changed.
+
+    `explain` writes each tier's rationale (render/rationale.py); it is passed in so this module
+    stays free of prose."""
+    policy, decisions = propose(
+        tier_configs, scores, current, meta, movers, gray_share=rollout.stages[0], explain=explain
+    )
     changes = diff_policies(current or Policy(version=1, tiers={}), policy)
     plan = plan_rollout(changes, policy, {(s.tier, s.model): s for s in scores}, rollout)
     return Recommendation(

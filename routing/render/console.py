@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.scores import Score
-from routing.decide.proposal import pct, secs, usd
+from routing.render.text import pct, secs, usd
 
 if TYPE_CHECKING:
     from routing.decide.recommendation import Recommendation

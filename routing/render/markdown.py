@@ -12,9 +12,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from evals.scores import Score
 from routing import __version__
 from routing.config import TierConfig
+from routing.decide.gates import GateRisk
 from routing.decide.momentum import WEEK_DAYS, Momentum
-from routing.decide.proposal import Decision, pct, secs, usd
+from routing.decide.proposal import Decision
 from routing.decide.rollout import RolloutPlan
+from routing.render.rationale import gate_failure_text
+from routing.render.text import human_tokens, pct, risk, secs, usd
 
 if TYPE_CHECKING:
     from routing.decide.recommendation import Recommendation
@@ -28,16 +31,7 @@ PROVIDER_LABELS = {
 }
 
 
-def human_tokens(n: float | None) -> str:
-    if n is None:
-        return "n/a"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f}{unit}"
-    return str(int(n))
-
-
-def score_row(s: Score, failures: Sequence[str]) -> dict[str, Any]:
+def score_row(s: Score, failures: Sequence[GateRisk], total_risk: str) -> dict[str, Any]:
     ci = "" if s.success_low is None else f" ({pct(s.success_low)}–{pct(s.success_high)})"
     return {
         "model": s.model,
@@ -46,7 +40,9 @@ def score_row(s: Score, failures: Sequence[str]) -> dict[str, Any]:
         "tool": pct(s.tool_failure_rate),
         "latency": f"{secs(s.latency_p50_s)} / {secs(s.latency_p95_s)}",
         "cps": usd(s.cost_per_success_usd),
-        "gates": "pass" if not failures else "fail: " + "; ".join(failures),
+        "tasks": str(s.tasks),
+        "risk": total_risk,
+        "gates": "pass" if not failures else "fail: " + "; ".join(gate_failure_text(f) for f in failures),
     }
 
 
@@ -61,7 +57,11 @@ def decision_context(d: Decision, tier_config: TierConfig, scores: Sequence[Scor
         "rationale": d.policy.rationale,
         "fallbacks": ", ".join(d.policy.fallbacks),
         "gray": ", ".join(f"{g.model} {g.share:.0%}" for g in d.policy.gray),
-        "rows": [score_row(s, d.gate_failures.get(s.model, ())) for s in tier_scores],
+        "rows": [
+            score_row(s, d.gate_failures.get(s.model, ()), risk(d.assessments[s.model].total_risk))
+            for s in tier_scores
+        ],
+        "bound": risk(d.bound),
     }
 
 

@@ -10,9 +10,21 @@ from evals.scores import (
 )
 
 
-def r(passed=True, *, status="ok", failure=None, cost=0.01, latency=1000.0, model="m", tier="chat"):
+def r(
+    passed=True,
+    *,
+    status="ok",
+    failure=None,
+    cost=0.01,
+    latency=1000.0,
+    model="m",
+    tier="chat",
+    task="t",
+    checks=None,
+):
     return Result(
-        task_id="t",
+        task_id=task,
+        check_details=[{"check": c} for c in checks] if checks else None,
         tier=tier,
         model=model,
         status=status,
@@ -50,8 +62,44 @@ def test_errors_are_not_failures():
 
 
 def test_tool_failure_rate_uses_taxonomy_only():
-    rows = [r(False, failure="malformed_arguments"), r(False, failure="schema_mismatch"), r(True)]
+    tool = ["tool_call"]
+    rows = [
+        r(False, failure="malformed_arguments", checks=tool),
+        r(False, failure="schema_mismatch", checks=tool),
+        r(True, checks=tool),
+    ]
     assert tool_failure_rate(rows) == 1 / 3
+
+
+def test_tool_failure_rate_counts_only_tasks_that_offer_tools():
+    rows = [
+        r(False, failure="wrong_value", checks=["tool_call"]),
+        r(True, checks=["tool_call"]),
+        r(False, failure="truncated", checks=["contains"]),  # a cut-off text answer is no tool failure
+        r(True, checks=["contains"]),
+    ]
+    assert tool_failure_rate(rows) == 1 / 2
+    assert tool_failure_rate([r(False, failure="truncated", checks=["contains"])]) is None
+
+
+def test_recorded_rows_without_details_count_tool_codes_but_not_truncation():
+    assert tool_failure_rate([r(False, failure="wrong_function"), r(False, failure="truncated")]) == 1.0
+
+
+def test_cost_is_unknown_when_any_answered_attempt_is_unpriced():
+    assert cost_per_success([r(True, cost=0.01), r(True, cost=None)]) is None
+    assert cost_per_success([r(True, cost=0.0), r(True, cost=0.0)]) == 0.0
+    assert cost_per_success([r(True, cost=0.02), r(status="error", cost=None)]) == 0.02  # not billed
+
+
+def test_evidence_is_clustered_by_task():
+    rows = [r(True, task="a"), r(True, task="a"), r(True, task="a"), r(False, task="a")]
+    rows += [r(False, task="b"), r(False, task="b")]
+    s = score("m", "chat", rows)
+    assert s.n == 6 and s.tasks == 2
+    assert s.task_successes == 0.75  # task a passes 3 of 4 repeats, task b none
+    assert s.by_task["a"].pass_fraction == 0.75 and s.by_task["b"].graded == 2
+    assert "by_task" not in s.to_dict()
 
 
 def test_wilson_interval_known_values():

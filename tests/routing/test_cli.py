@@ -166,7 +166,15 @@ def test_cli_start_does_not_import_litellm_or_pandas(repo):
     assert out.stdout.strip() == "[]"
 
 
+def accept_risk(project: Path, tier: str, risk: float) -> None:
+    """The starter suite has ~5 tasks a tier: too few to prove anything at the default 10% risk."""
+    config = yaml.safe_load((project / "routing.yaml").read_text())
+    config["tiers"][tier]["risk"] = risk
+    (project / "routing.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
 def test_export_litellm_stage_splits_the_changed_tier(project):
+    accept_risk(project, "coding", 0.45)
     assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "coding").exit_code == 0
     proposed = load_policy(project / "policies/proposed.yaml")
     current = load_policy(project / "policies/current.yaml")
@@ -190,6 +198,7 @@ def test_export_litellm_stage_splits_the_changed_tier(project):
 
 def test_export_stage_reads_the_stored_rollout_plan(project):
     """The exported weights are the reviewed plan's, not a plan worked out again from today's config."""
+    accept_risk(project, "coding", 0.45)
     assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "coding").exit_code == 0
     plan_path = project / "reports" / DAY / "rollout.yaml"
     plan = yaml.safe_load(plan_path.read_text())
@@ -272,7 +281,8 @@ def test_recommend_replay_regrades_recorded_responses(project):
     result = invoke(project, "recommend", "--replay", str(replay), "--tiers", "chat", "--date", DAY)
     assert result.exit_code == 0, result.output
     chat = load_policy(project / "policies/proposed.yaml").tiers["chat"]
-    assert chat.primary == "good/model" and chat.rationale.startswith("switch: incumbent bad/model fails")
+    assert chat.primary == "good/model"
+    assert chat.rationale.startswith("switch: no model is within the 10.0% risk bound, but the incumbent")
     report = (project / "reports" / DAY / "report.md").read_text()
     assert "replayed recorded responses" in report and "SIMULATED" not in report
     evaluated = invoke(project, "eval", "--replay", str(replay), "--tiers", "chat")

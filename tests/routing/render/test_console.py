@@ -25,7 +25,7 @@ def test_scores_csv_has_header_and_joined_kinds():
     text = scores_csv([score("m", "chat", rows())])
     header, line = text.splitlines()
     assert header.startswith("model,tier,n,passes")
-    assert line.startswith("m,chat,1,1") and line.endswith(",sim")
+    assert line.startswith("m,chat,1,1") and line.endswith(",sim,1,1.0")  # kinds, tasks, task successes
     assert scores_csv([]) == ""
 
 

@@ -1,0 +1,129 @@
+"""A tier decision in words: the rationale stored in the policy and shown in the report and the PR.
+
+Every sentence is made from the decision's structured reasons and numbers; nothing is decided here.
+"""
+
+from __future__ import annotations
+
+from routing.decide.gates import Assessment, GateRisk
+from routing.decide.proposal import Decision
+from routing.render.text import METRIC_NAMES, metric_value, pct, risk, secs, usd
+
+
+def gate_failure_text(r: GateRisk) -> str:
+    op = "<" if r.metric == "success" else ">"
+    value, limit = metric_value(r.metric, r.observed), metric_value(r.metric, r.limit)
+    return f"{METRIC_NAMES[r.metric]} {value} {op} {limit}"
+
+
+def standing(a: Assessment) -> str:
+    """'success 92% over 40 tasks, risk 3.1%' — the numbers a reviewer checks first."""
+    s = a.score
+    parts = [f"success {pct(a.success.observed)} over {s.tasks} tasks"]
+    parts.append(f"cost per success {usd(s.cost_per_success_usd)}")
+    if s.latency_p95_s is not None:
+        parts.append(f"p95 {secs(s.latency_p95_s)}")
+    parts.append(f"risk of missing a gate {risk(a.total_risk)}")
+    if a.unknown:
+        parts.append(f"unknown: {', '.join(METRIC_NAMES[m] for m in a.unknown)}")
+    return ", ".join(parts)
+
+
+def _gain_text(d: Decision) -> str:
+    if d.objective == "success":
+        return f"{d.margin * 100:.0f} points of success"
+    return f"{d.margin:.0%} lower {'p95 latency' if d.objective == 'latency' else 'cost per success'}"
+
+
+def _p(value: float) -> str:
+    return "p<0.001" if value < 0.001 else f"p={value:.3f}"
+
+
+def _paired_text(d: Decision, model: str | None) -> str:
+    """The paired evidence: tasks where one did better than the other, and the exact McNemar p-value."""
+    p = d.paired.get(model) if model else None
+    if p is None or p.common == 0:
+        return ""
+    if p.wins >= p.losses:
+        test = f"McNemar {_p(p.p_not_better)} against it being better"
+    else:
+        test = f"McNemar {_p(p.p_worse)} against it being worse"
+    return f"; on the {p.common} tasks both ran it did better on {p.wins}, worse on {p.losses} ({test})"
+
+
+def _settle_text(d: Decision) -> str:
+    parts = []
+    for s in d.settle[:3]:
+        if s.tasks_needed is None:
+            parts.append(f"{s.model} (risk {risk(s.total_risk)}; more tasks at its rate would not settle it)")
+            continue
+        more = max(0, s.tasks_needed - s.tasks)
+        parts.append(
+            f"{s.model} (risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
+            f"{more} more, would settle it if its rate holds)"
+        )
+    if not parts:
+        return "; no candidate meets the gates even on its observed values"
+    return "; promising: " + ", ".join(parts)
+
+
+def _versus(d: Decision) -> str:
+    """Challenger and incumbent side by side, with the paired evidence."""
+    a, ch, inc = d.assessments, d.challenger, d.incumbent
+    return f"{ch}: {standing(a[ch])}; incumbent {inc}: {standing(a[inc])}{_paired_text(d, ch)}"
+
+
+def _headline(d: Decision) -> str:
+    a, inc, ch, bound = d.assessments, d.incumbent, d.challenger, risk(d.bound)
+    within = f"within the {bound} risk bound"
+    if d.why == "first_policy":
+        primary = d.policy.primary
+        return f"{primary} is the best model {within} on {d.objective}: {standing(a[primary])}"
+    if d.why == "nothing_proven":
+        return f"no policy yet and no model {within}" + _settle_text(d)
+    if d.why == "incumbent_best":
+        return f"kept: the incumbent is {within} and still best on {d.objective}: {standing(a[inc])}"
+    if d.why == "within_margin":
+        lead = f"kept: {ch} is {within} and ahead on {d.objective}, but by less than the switching margin"
+        return f"{lead} ({_gain_text(d)}): {_versus(d)}"
+    if d.why == "not_better_paired":
+        lead = f"kept: {ch} looks better, but not on the tasks both ran at the {bound} risk"
+        return f"{lead}: {_versus(d)}"
+    if d.why == "insufficient_evidence":
+        if inc in a:
+            inc_text = f"incumbent {inc}: {standing(a[inc])}"
+            if a[inc].failing:
+                inc_text += f" (observed: {'; '.join(gate_failure_text(r) for r in a[inc].failing)})"
+        else:
+            inc_text = f"incumbent {inc} not measured"
+        return f"kept: insufficient evidence, no model is {within}; {inc_text}" + _settle_text(d)
+    if d.why == "incumbent_not_measured":
+        lead = f"kept: insufficient evidence, the incumbent {inc} was not measured"
+        return f"{lead}; best proven challenger {ch}: {standing(a[ch])}"
+    if d.why == "better_by_margin":
+        lead = f"switch: {ch} is {within} and better than the proven incumbent by at least {_gain_text(d)}"
+        return f"{lead}: {_versus(d)}"
+    if d.why == "incumbent_fails":
+        failing = "; ".join(gate_failure_text(r) for r in a[inc].failing)
+        lead = (
+            f"switch: no model is {within}, but the incumbent {inc} misses a gate with near certainty "
+            f"({failing}); {ch} meets every gate on observed values with less risk"
+        )
+        return f"{lead}: {_versus(d)}" + _settle_text(d)
+    failing = "; ".join(gate_failure_text(r) for r in a[inc].failing)
+    why_not = failing or f"risk {risk(a[inc].total_risk)}"
+    lead = f"switch: the incumbent {inc} is not {within} ({why_not}); {ch} is, and is the best such"
+    return f"{lead} on {d.objective}: {_versus(d)}"
+
+
+def rationale_text(d: Decision) -> str:
+    """The policy's rationale for one tier: headline, gray share and what is unknown, labelled."""
+    text = _headline(d)
+    for g in d.policy.gray:
+        if d.gray_reason == "evidence":
+            text += f"; gray {g.share:.0%} for {g.model} so production traffic gathers the evidence"
+        else:
+            text += f"; gray {g.share:.0%} for rising model {g.model} (meets the gates on observed values)"
+    if d.simulated:
+        text = f"[SIMULATED] {text}"  # the numbers travel with the text: label them at the source
+    return text

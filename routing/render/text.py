@@ -1,0 +1,49 @@
+"""How numbers read in every output: the one home of formatting (the decision modules write none)."""
+
+from __future__ import annotations
+
+
+def pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def usd(value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    return f"${value:.4f}" if value >= 0.001 else f"${value:.6f}"
+
+
+def secs(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}s"
+
+
+def risk(value: float | None) -> str:
+    """A probability of violating a gate: 'unknown' when it cannot be bounded, '<0.1%' when tiny."""
+    if value is None:
+        return "unknown"
+    return "<0.1%" if 0 < value < 0.001 else f"{value:.1%}"
+
+
+def human_tokens(n: float | None) -> str:
+    if n is None:
+        return "n/a"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= size:
+            return f"{n / size:.2f}{unit}"
+    return str(int(n))
+
+
+METRIC_NAMES = {
+    "success": "success",
+    "tool_failure": "tool-call failures",
+    "latency_p95": "p95 latency",
+    "cost_per_success": "cost per success",
+}
+
+
+def metric_value(metric: str, value: float | None) -> str:
+    if metric == "latency_p95":
+        return secs(value)
+    if metric == "cost_per_success":
+        return usd(value)
+    return pct(value)
