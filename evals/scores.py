@@ -12,7 +12,7 @@ from evals.records import TOOL_FAILURES, Result
 Z95 = NormalDist().inv_cdf(0.975)  # two-sided 95%
 
 
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
+def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float | None, float | None]:
     """95% Wilson score interval for a proportion; (None, None) when there is no data."""
     if n <= 0:
         return None, None
@@ -155,9 +155,10 @@ class Score:
 def score(model: str, tier: str, results: Sequence[Result]) -> Score:
     done = graded(results)
     passes = sum(1 for r in done if r.passed)
-    low, high = wilson_interval(passes, len(done))
     per_task = task_stats(results)
     fractions = [s.pass_fraction for s in per_task.values() if s.pass_fraction is not None]
+    # The interval counts tasks, not attempts: repeats of one task are not independent evidence.
+    low, high = wilson_interval(sum(fractions), len(fractions))
     return Score(
         model=model,
         tier=tier,

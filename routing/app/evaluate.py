@@ -82,9 +82,7 @@ def estimate_cell_usd(prices: Prices) -> Callable[[Cell], float | None]:
     return estimate
 
 
-def make_provider(
-    mode: str, config: Config, pairs: Sequence[tuple[Task, str]], prices: Prices
-) -> Provider:
+def make_provider(mode: str, config: Config, pairs: Sequence[tuple[Task, str]], prices: Prices) -> Provider:
     """The simulated or real provider, imported lazily: LiteLLM loads only when a run needs it.
     (A replay provider is built where its file is first read, and handed to `execute`.)"""
     if mode == "simulate":

@@ -1,7 +1,9 @@
 """Semantic diff of two routing policies: what a reviewer must approve, tier by tier.
 
-Only routing changes count (primary, fallbacks, gray shares, gates, tiers added or removed); `meta` and
+Only routing changes count (primary, fallbacks, gray shares, tiers added or removed); `meta` and
 per-tier rationale are explanation, not routing, so a policy that only re-words them shows no change.
+Gates copied from routing.yaml into a policy are recorded for the reader as notes, not counted as changes:
+they move no traffic.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class TierChange:
     rationale: str | None = None  # the new policy's rationale for this tier (None when removed)
     gray_before: dict[str, float] = field(default_factory=dict)  # model -> share, structured for rollout
     gray_after: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. gates now recorded: shown, not counted
 
     @property
     def primary_changed(self) -> bool:
@@ -79,9 +82,13 @@ def _tier_lines(tier: str, old: TierPolicy, new: TierPolicy) -> list[str]:
     if old.fallbacks != new.fallbacks:
         lines.append(f"{tier}: fallbacks {_list(old.fallbacks)} -> {_list(new.fallbacks)}")
     lines.extend(_gray_lines(tier, old.gray, new.gray))
-    if (old.gates or {}) != (new.gates or {}):
-        lines.append(f"{tier}: gates {_gates_text(old.gates)} -> {_gates_text(new.gates)}")
     return lines
+
+
+def _gate_notes(tier: str, old: TierPolicy, new: TierPolicy) -> list[str]:
+    if (old.gates or {}) == (new.gates or {}):
+        return []
+    return [f"{tier}: gates {_gates_text(old.gates)} -> {_gates_text(new.gates)}"]
 
 
 def _added_line(tier: str, new: TierPolicy) -> str:
@@ -121,6 +128,7 @@ def diff_policies(old: Policy, new: Policy) -> list[TierChange]:
                 after.rationale,
                 _shares(before),
                 _shares(after),
+                _gate_notes(tier, before, after),
             )
         )
     for tier, before in old.tiers.items():
@@ -146,6 +154,12 @@ def render_diff_markdown(changes: list[TierChange], old_label: str, new_label: s
     unchanged = [c.tier for c in changes if not c.is_change]
     if unchanged:
         out.append(f"Unchanged: {', '.join(unchanged)}.")
+        out.append("")
+    notes = [note for c in changes for note in c.notes]
+    if notes:
+        out.append("Gates recorded (no traffic moves):")
+        out.append("")
+        out.extend(f"- `{note}`" for note in notes)
         out.append("")
     with_reason = [c for c in changed if c.kind != "removed"]
     if with_reason:

@@ -12,7 +12,9 @@ The rule (README, "How it decides"):
    not flap on noise.
 3. When no model is within the bound, the incumbent stays ("insufficient evidence"), the promising
    candidates are named with the number of tasks that would settle them, and the most promising one
-   gets a gray share so production traffic gathers that evidence.
+   gets a gray share so production traffic gathers that evidence. Unless the incumbent itself more
+   likely than not misses a gate: then the challenger least at risk (meeting every gate on observed
+   values) replaces it, because keeping a model that probably fails is not the safe answer.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ Why = Literal[
     "incumbent_not_measured",  # keep: nothing is known of the incumbent this week
     "better_by_margin",  # switch: better than a proven incumbent by the margin
     "incumbent_not_proven",  # switch: the incumbent is not within the bound, the challenger is
-    "incumbent_fails",  # switch: nothing is proven, but the incumbent surely misses a gate and
-    #                     a challenger meets them all on observed values with less risk
+    "incumbent_fails",  # switch: nothing is proven, the incumbent more likely than not misses a gate,
+    #                     and a challenger meeting every gate on observed values is less at risk
 ]
 
 
@@ -185,12 +187,13 @@ def _choose(
         return _Choice(best.model, "new", "first_policy", best.model)
     incumbent = by_model.get(current.primary)
     if best is None:
-        top = next((a for a in ranked if a.promising and a.model != current.primary), None)
-        if _replaces_a_sure_failure(top, incumbent, tier.risk):
-            assert top is not None
-            return _Choice(top.model, "switch", "incumbent_fails", top.model)
-        fallback_name = ranked[0].model if ranked else None
-        return _Choice(current.primary, "keep", "insufficient_evidence", top.model if top else fallback_name)
+        safer = _safer_than_a_failing_incumbent(ranked, incumbent)
+        if safer is not None:
+            return _Choice(safer.model, "switch", "incumbent_fails", safer.model)
+        top = next((a.model for a in ranked if a.promising and a.model != current.primary), None)
+        return _Choice(
+            current.primary, "keep", "insufficient_evidence", top or (ranked[0].model if ranked else None)
+        )
     if incumbent is None:
         return _Choice(current.primary, "keep", "incumbent_not_measured", best.model)
     if not incumbent.within_bound:
@@ -206,17 +209,18 @@ def _choose(
     return _Choice(best.model, "switch", "better_by_margin", best.model)
 
 
-def _worst_known_risk(a: Assessment) -> float:
-    return max((r.risk for r in a.risks if r.risk is not None), default=0.0)
-
-
-def _replaces_a_sure_failure(top: Assessment | None, incumbent: Assessment | None, bound: float) -> bool:
-    """The incumbent misses some gate with a chance of at least 1 - bound (the mirror image of being
-    within the bound), and the challenger, which meets every gate on observed values, is less at risk."""
-    if top is None or incumbent is None:
-        return False
-    worst = _worst_known_risk(incumbent)
-    return worst >= 1 - bound and _worst_known_risk(top) < worst
+def _safer_than_a_failing_incumbent(
+    ranked: list[Assessment], incumbent: Assessment | None
+) -> Assessment | None:
+    """With nothing proven, the challenger to prefer over an incumbent that more likely than not misses
+    a gate: the least at risk among those meeting every gate on observed values, if less at risk."""
+    if incumbent is None or incumbent.total_risk is None or incumbent.total_risk <= 0.5:
+        return None
+    safer = [a for a in ranked if a.promising and a.total_risk is not None and a.model != incumbent.model]
+    if not safer:
+        return None
+    least = min(safer, key=lambda a: a.total_risk or 0.0)  # ranked is in objective order: ties keep it
+    return least if (least.total_risk or 0.0) < incumbent.total_risk else None
 
 
 def _gray(

@@ -17,7 +17,6 @@ from routing.rankings.records import RankingSnapshot, apply_catalog
 Format = Literal["weekly_json", "weekly_csv", "manual_weekly", "rankings_daily", "models_catalog"]
 
 
-
 def _json_format(raw: Any) -> Format | None:
     """Tell the JSON sources apart by shape, not by file name."""
     if isinstance(raw, dict) and "models" in raw and "date" in raw:

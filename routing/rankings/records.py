@@ -21,8 +21,6 @@ DATASET_URL = "https://openrouter.ai/api/v1/datasets/rankings-daily"
 DATASET_LICENSE = "CC BY 4.0"
 
 
-
-
 class RankingRow(BaseModel):
     """One model on one week's leaderboard.
 

@@ -106,8 +106,9 @@ def _headline(d: Decision) -> str:
     if d.why == "incumbent_fails":
         failing = "; ".join(gate_failure_text(r) for r in a[inc].failing)
         lead = (
-            f"switch: no model is {within}, but the incumbent {inc} misses a gate with near certainty "
-            f"({failing}); {ch} meets every gate on observed values with less risk"
+            f"switch: no model is {within}, but the incumbent {inc} more likely than not misses a gate "
+            f"({failing or 'risk ' + risk(a[inc].total_risk)}); {ch} meets every gate on observed values "
+            "and is the least at risk"
         )
         return f"{lead}: {_versus(d)}" + _settle_text(d)
     failing = "; ".join(gate_failure_text(r) for r in a[inc].failing)

@@ -96,12 +96,15 @@ def test_meta_and_rationale_only_changes_are_unchanged():
     assert not any(c.primary_changed for c in changes)
 
 
-def test_gates_change_is_a_change():
+def test_gates_alone_are_a_note_not_a_tier_change():
+    """Gates copied from routing.yaml into the policy move no traffic: shown, not counted."""
     old = policy({"agent": {"primary": "m/m", "gates": {"min_success": 0.8}}})
     new = policy({"agent": {"primary": "m/m", "gates": {"min_success": 0.85, "max_tool_failure": 0.1}}})
     (change,) = diff_policies(old, new)
-    assert change.kind == "changed"
-    assert change.lines == ["agent: gates {min_success: 0.8} -> {max_tool_failure: 0.1, min_success: 0.85}"]
+    assert change.kind == "unchanged" and not change.is_change
+    assert change.notes == ["agent: gates {min_success: 0.8} -> {max_tool_failure: 0.1, min_success: 0.85}"]
+    text = render_diff_markdown([change], "old.yaml", "new.yaml")
+    assert "0 of 1 tiers change." in text and "Gates recorded (no traffic moves)" in text
 
 
 def test_format_share_has_no_float_noise():
