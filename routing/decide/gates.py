@@ -62,8 +62,14 @@ class Assessment:
         """
         if any(r.risk is None for r in self.risks):
             return None
-        on_success = [r.risk or 0.0 for r in self.risks if r.metric in ("success", "cost_per_success")]
-        others = [r.risk or 0.0 for r in self.risks if r.metric not in ("success", "cost_per_success")]
+        return self.known_risk
+
+    @property
+    def known_risk(self) -> float:
+        """The same combination over the gates whose risk is known (a lower bound on the total)."""
+        known = [r for r in self.risks if r.risk is not None]
+        on_success = [r.risk or 0.0 for r in known if r.metric in ("success", "cost_per_success")]
+        others = [r.risk or 0.0 for r in known if r.metric not in ("success", "cost_per_success")]
         return min(1.0, max(on_success, default=0.0) + sum(others))
 
     @property

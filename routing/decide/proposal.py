@@ -213,14 +213,15 @@ def _safer_than_a_failing_incumbent(
     ranked: list[Assessment], incumbent: Assessment | None
 ) -> Assessment | None:
     """With nothing proven, the challenger to prefer over an incumbent that more likely than not misses
-    a gate: the least at risk among those meeting every gate on observed values, if less at risk."""
-    if incumbent is None or incumbent.total_risk is None or incumbent.total_risk <= 0.5:
+    a gate: the least at risk among those meeting every gate on observed values, if less at risk.
+    Risks here are over the gates that can be measured (an unknown price hides no observed failure)."""
+    if incumbent is None or incumbent.known_risk <= 0.5:
         return None
-    safer = [a for a in ranked if a.promising and a.total_risk is not None and a.model != incumbent.model]
+    safer = [a for a in ranked if a.promising and a.model != incumbent.model]
     if not safer:
         return None
-    least = min(safer, key=lambda a: a.total_risk or 0.0)  # ranked is in objective order: ties keep it
-    return least if (least.total_risk or 0.0) < incumbent.total_risk else None
+    least = min(safer, key=lambda a: a.known_risk)  # ranked is in objective order: ties keep it
+    return least if least.known_risk < incumbent.known_risk else None
 
 
 def _gray(
