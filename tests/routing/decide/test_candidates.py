@@ -97,7 +97,7 @@ def test_rank_movers_orders_by_growth_with_newcomers_by_their_floor() -> None:
 
 def test_incumbents_then_movers_then_alternates_without_duplicates() -> None:
     rules = CandidateRules(top_movers=2, fast_climber_wow=0.20, alternates=["alt/one", "inc/primary"])
-    got = {c.model: c.reasons for c in _select(rules)}
+    got = {c.model: c.reason_texts for c in _select(rules)}
     assert list(got) == ["inc/primary", "inc/fallback", "m/fast", "m/newcomer", "alt/one"]
     assert got["inc/primary"] == ["current primary", "configured alternate"]
     assert got["m/fast"] == ["current gray 5%", "top mover +66% WoW", "fast climber"]
@@ -107,7 +107,7 @@ def test_incumbents_then_movers_then_alternates_without_duplicates() -> None:
 
 def test_fast_climbers_are_always_included_beyond_the_cap() -> None:
     rules = CandidateRules(top_movers=0, fast_climber_wow=0.10)
-    got = {c.model: c.reasons for c in _select(rules)}
+    got = {c.model: c.reason_texts for c in _select(rules)}
     assert list(got) == ["inc/primary", "inc/fallback", "m/fast", "m/newcomer", "m/mid"]
     assert got["m/mid"] == ["fast climber +15% WoW"]
 
@@ -130,13 +130,13 @@ def test_requirements_drop_known_failures_and_flag_unknowns() -> None:
         _m("m/unknown", 4, 0.6),
     ]
     rules = CandidateRules(top_movers=2)
-    got = {c.model: c.reasons for c in _select(rules, momentum, tools=True, min_context=32_000)}
+    got = {c.model: c.reason_texts for c in _select(rules, momentum, tools=True, min_context=32_000)}
     # Unfit movers are dropped before the cap, so both slots go to testable models.
     assert list(got) == ["inc/primary", "inc/fallback", "m/fast", "m/ok", "m/unknown"]
     assert got["m/ok"] == ["top mover +70% WoW", "fast climber"]
     assert got["m/unknown"][-2:] == ["tools support unknown", "context length unknown"]
     assert got["inc/primary"] == ["current primary", "tools support unknown", "context length unknown"]
-    no_needs = {c.model: c.reasons for c in _select(rules, momentum)}
+    no_needs = {c.model: c.reason_texts for c in _select(rules, momentum)}
     assert no_needs["m/notools"] == ["top mover +90% WoW", "fast climber"]
     assert no_needs["m/unknown"] == ["fast climber +60% WoW"]  # beyond the cap of 2, no requirement flags
 
@@ -180,7 +180,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
     assert [m.slug for m in rank_movers(GAP)] == ["g/flash", "g/owl", "g/hy3", "g/back"]
     assert [mover_growth(m) for m in rank_movers(GAP)] == [0.66, 0.29, 0.16, None]
     rules = CandidateRules(top_movers=3, fast_climber_wow=0.20)
-    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), rules, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), rules, GAP, None)}
     assert got == {
         "g/flash": ["top mover +66% WoW (source figure)", "fast climber"],
         "g/owl": [
@@ -191,7 +191,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
     }
     # +51% over two weeks is not a WoW: it never makes a fast climber.
     only_fast = CandidateRules(top_movers=0, fast_climber_wow=0.20)
-    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), only_fast, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), only_fast, GAP, None)}
     assert got == {
         "g/flash": ["fast climber +66% WoW (source figure)"],
         "g/owl": [
@@ -200,7 +200,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
         ],
     }
     everyone = CandidateRules(top_movers=10, fast_climber_wow=5.0)
-    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), everyone, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), everyone, GAP, None)}
     assert list(got) == ["g/flash", "g/owl", "g/hy3", "g/back"]
     assert got["g/back"] == ["in top 6, not in the previous snapshot 14 days earlier"]
 
@@ -226,11 +226,11 @@ def test_shipped_weeks_candidates() -> None:
         "openrouter/owl-alpha",
         "openai/gpt-oss-120b",
     ]
-    assert got["deepseek/deepseek-v4-flash"].reasons[:2] == [
+    assert got["deepseek/deepseek-v4-flash"].reason_texts[:2] == [
         "top mover +66% WoW (source figure)",
         "fast climber",
     ]
-    assert got["openrouter/owl-alpha"].reasons[:2] == [
+    assert got["openrouter/owl-alpha"].reason_texts[:2] == [
         "in top 10, not in the previous snapshot 14 days earlier (source: +29% WoW)",
         "fast climber",
     ]
@@ -238,7 +238,7 @@ def test_shipped_weeks_candidates() -> None:
     three = CandidateRules(top_movers=3, fast_climber_wow=0.20)
     by_model = {c.model: c for c in select_candidates("agent", _tier(), three, momentum, None)}
     assert list(by_model) == ["deepseek/deepseek-v4-flash", "openrouter/owl-alpha", "tencent/hy3-preview"]
-    assert by_model["tencent/hy3-preview"].reasons == ["top mover +16% WoW (source figure)"]  # not fast
+    assert by_model["tencent/hy3-preview"].reason_texts == ["top mover +16% WoW (source figure)"]  # not fast
     assert all(
-        "tools support unknown" in c.reasons for c in got.values()
+        "tools support unknown" in c.reason_texts for c in got.values()
     )  # shipped data carries no catalog facts

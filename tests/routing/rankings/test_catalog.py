@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from evals.errors import InputError
-from routing.rankings.catalog import load_catalog, parse_catalog, per_mtok
+from routing.rankings.catalog import parse_catalog, per_mtok
+from routing.rankings.files import load_catalog
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "openrouter" / "models-api-2026"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="shared data not present")
