@@ -48,6 +48,7 @@ class Recommendation:
     provider_kind: str
     budget_note: str | None = None
     rankings_note: str | None = None
+    selections: dict[str, Any] = field(default_factory=dict)  # tier -> TierCandidates (reasons, dropped)
 
     @property
     def simulated(self) -> bool:
@@ -68,6 +69,8 @@ class Inputs:
     movers: dict[str, list[str]] = field(default_factory=dict)
     results: list[Result] | None = None
     replay: Any = None  # the ReplayProvider, read once
+    catalog: Any = None  # the newest stored models catalog, None when there is none
+    selections: dict[str, Any] = field(default_factory=dict)  # tier -> TierCandidates (reasons, dropped)
 
 
 def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Path]:
@@ -78,20 +81,35 @@ def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Pat
     return load_policy(path), path
 
 
-def rankings_inputs(config: Config, inputs: Inputs, tiers: list[str], rankings: Path | None) -> None:
-    """Momentum from the rankings snapshots, the candidate models per tier and, among them, the movers."""
+def rankings_inputs(
+    config: Config, inputs: Inputs, tiers: list[str], rankings: Path | None, today: date | None = None
+) -> None:
+    """Momentum from the rankings snapshots, the candidate models per tier and, among them, the movers.
+
+    The newest stored models catalog (when there is one) decides tools, context, structured outputs and
+    expiry; `inputs.selections` keeps each tier's candidates with their reasons and the dropped models.
+    """
     from routing.app.evaluate import load_snapshots_if_any
-    from routing.decide.candidates import rank_movers, select_candidates
+    from routing.app.rankings import latest_catalog
+    from routing.decide.candidates import rank_movers, select_tier
     from routing.decide.momentum import compute_momentum
 
     inputs.snapshots = load_snapshots_if_any(config, rankings)
     inputs.momentum = compute_momentum(inputs.snapshots)
+    inputs.catalog = latest_catalog(config)
     movers = [m.slug for m in rank_movers(inputs.momentum)]
     for name in tiers:
-        chosen = select_candidates(
-            name, config.tiers[name], config.candidates, inputs.momentum, inputs.current
+        selection = select_tier(
+            name,
+            config.tiers[name],
+            config.candidates,
+            inputs.momentum,
+            inputs.current,
+            inputs.catalog,
+            today,
         )
-        inputs.candidates[name] = [c.model for c in chosen]
+        inputs.selections[name] = selection
+        inputs.candidates[name] = selection.models
         inputs.movers[name] = [m for m in movers if m in inputs.candidates[name]]
 
 
@@ -111,7 +129,7 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> Inputs:
     tiers = config.select_tiers(opts.tiers)
     inputs = Inputs(current, current_path, {t: config.tiers[t] for t in tiers})
     inputs.tasks = load_tier_tasks(config, tiers)
-    rankings_inputs(config, inputs, tiers, opts.rankings)
+    rankings_inputs(config, inputs, tiers, opts.rankings, date.fromisoformat(opts.day[:10]))
     if opts.mode == "replay":
         from evals.providers.replay import ReplayProvider
 
@@ -176,7 +194,9 @@ def recommend(
         gray_share=config.rollout.stages[0],
     )
     note = summary.budget_note() if summary is not None else None
-    return finish(config, opts, inputs, policy, decisions, scores, run_id, kind, note, results)
+    rec = finish(config, opts, inputs, policy, decisions, scores, run_id, kind, note, results)
+    rec.selections = inputs.selections
+    return rec
 
 
 def finish(

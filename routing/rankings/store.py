@@ -30,7 +30,7 @@ class PlannedWrite:
     """One file the import will write (or leave as is), and why."""
 
     path: Path
-    origin: Path
+    origin: Path | str  # the file or URL the figures came from
     text: str
     action: Action
     what: str  # "week 2026-05-04 (10 rows)" or "catalog 2024-08-01 (178 models)"
@@ -42,10 +42,10 @@ def _describe(snapshot: RankingSnapshot) -> str:
 
 
 def plan_snapshots(
-    items: Sequence[tuple[Path, RankingSnapshot]], folder: Path, replace: bool = False
+    items: Sequence[tuple[Path | str, RankingSnapshot]], folder: Path, replace: bool = False
 ) -> list[PlannedWrite]:
     """Plan `<folder>/<week>.json` for every (origin file, snapshot); refuse duplicates and overwrites."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, Path | str] = {}
     plans = []
     for origin, snapshot in items:
         week = snapshot.date.isoformat()
@@ -64,7 +64,7 @@ def _stored_snapshot(path: Path) -> str:
     return _describe(load_snapshot(path))
 
 
-def _plan(path: Path, origin: Path, text: str, what: str, replace: bool, describe: Any) -> PlannedWrite:
+def _plan(path: Path, origin: Path | str, text: str, what: str, replace: bool, describe: Any) -> PlannedWrite:
     if not path.exists():
         return PlannedWrite(path, origin, text, "new", what)
     if read_text(path) == text:
@@ -85,7 +85,7 @@ def _catalog_what(catalog: Catalog) -> str:
 
 
 def plan_catalog(
-    origin: Path, text: str, catalog: Catalog, folder: Path, day: str, replace: bool = False
+    origin: Path | str, text: str, catalog: Catalog, folder: Path, day: str, replace: bool = False
 ) -> list[PlannedWrite]:
     """Plan `<folder>/catalog/models-<day>.json` (the response as received) and its `.meta.json`."""
     base = folder / CATALOG_DIR / f"models-{day}"

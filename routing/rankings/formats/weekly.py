@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from evals.errors import InputError, validated
 from routing.rankings.formats.common import iso_date, parse_tokens, percent_to_fraction, prices, snapshot
@@ -44,7 +45,10 @@ class _WeeklyModel(BaseModel):
     @field_validator("total_tokens", mode="before")
     @classmethod
     def _tokens(cls, value: Any) -> int:
-        return parse_tokens(value, units=False)
+        try:
+            return parse_tokens(value, units=False)
+        except ValueError as exc:  # a plain message, without pydantic's "Value error, " prefix
+            raise PydanticCustomError("token_count", str(exc)) from None
 
     @field_validator("percent_change", "prompt_price", "completion_price")
     @classmethod
