@@ -97,13 +97,22 @@ class FetchSummary:
     retries: list[float]
 
 
+DATASET_FLOOR = date(2025, 1, 1)  # the dataset's first day; an earlier end_date is a 400
+
+
 def _window(start: str | None, end: str | None) -> dict[str, str]:
+    """The query window, checked before any request is spent on it."""
+    days = {}
     for name, value in (("--start", start), ("--end", end)):
         if value:
             try:
-                date.fromisoformat(value)
+                days[name] = date.fromisoformat(value)
             except ValueError:
                 raise DomainError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
+    if "--end" in days and days["--end"] < DATASET_FLOOR:
+        raise DomainError(f"--end {end}: the rankings-daily dataset begins at {DATASET_FLOOR}")
+    if len(days) == 2 and days["--start"] > days["--end"]:
+        raise DomainError(f"--start {start} is after --end {end}")
     return {"start_date": start or "", "end_date": end or ""}
 
 

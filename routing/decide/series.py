@@ -36,6 +36,7 @@ class ModelWeek:
     `trend_4w` is the token growth over four weeks (this week against the snapshot 28 days earlier),
     None unless the model is listed in both. `entered` is True when the model is new to the top N
     against the week before (False when there is no snapshot exactly one week earlier).
+    `reported_change` is the source's own WoW figure, kept apart: it may span a week this series lacks.
     """
 
     model: str
@@ -55,6 +56,7 @@ class ModelWeek:
     entered: bool
     source_url: str
     as_of: str | None
+    reported_change: float | None = None  # the source's own week-over-week figure, never recomputed
 
 
 def published(row: RankingRow) -> str:
@@ -125,6 +127,7 @@ def model_weeks(snapshots: Sequence[RankingSnapshot], fast_climber_wow: float = 
                     entered=prev is not None and before is None,
                     source_url=snapshot.meta.source_url,
                     as_of=snapshot.meta.as_of,
+                    reported_change=row.reported_change,
                 )
             )
     return out

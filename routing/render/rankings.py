@@ -34,6 +34,7 @@ def model_week_json(w: Any) -> dict[str, Any]:
         "trend_4w": w.trend_4w,
         "fast_climber": w.fast_climber,
         "entered": w.entered,
+        "reported_change": w.reported_change,
         "source_url": w.source_url,
         "as_of": w.as_of,
     }
@@ -100,7 +101,9 @@ def latest_rows(weeks: Sequence[Any]) -> tuple[date | None, list[list[str]]]:
                 w.model + (" ⚡" if w.fast_climber else ""),
                 tokens(w.total_tokens),
                 pct(w.share, signed=False),
-                pct(w.wow_growth),
+                pct(w.wow_growth)
+                if w.wow_growth is not None or w.reported_change is None
+                else f"{pct(w.reported_change)} (source)",
                 pct(w.trend_4w),
                 sparkline([history[w.model].get(d) for d in dates]),
             ]

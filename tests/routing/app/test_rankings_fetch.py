@@ -152,3 +152,23 @@ def test_refetching_a_stored_week_with_other_figures_needs_replace(project: Path
         replaced = fetch(project, stub, "--replace")
     assert replaced.exit_code == 0, replaced.output
     assert "replaced week 2026-05-04" in replaced.output
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("2026-05-10", "2026-05-04", "--start 2026-05-10 is after --end 2026-05-04"),
+        ("2024-01-01", "2024-12-31", "the rankings-daily dataset begins at 2025-01-01"),
+        ("May 4", "2026-05-10", "--start 'May 4': expected a date YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_window_is_refused_before_any_request(
+    project: Path, start: str, end: str, message: str
+) -> None:
+    with Stub({}) as stub:
+        args = ["rankings", "fetch", "--start", start, "--end", end, "--base-url", stub.base_url]
+        result = CliRunner().invoke(
+            main, [*args, "--config", str(project / "routing.yaml")], env={"OPENROUTER_API_KEY": KEY}
+        )
+    assert result.exit_code == 1 and message in result.output
+    assert stub.seen == []

@@ -59,10 +59,13 @@ def test_leaving_and_reentering_restarts_the_series() -> None:
     assert x[1].rank_change is None
 
 
-def test_a_missing_week_gives_no_growth_across_the_gap() -> None:
-    weeks = model_weeks([snap(0, [("a/x", 100)]), snap(2, [("a/x", 400)])])
+def test_a_missing_week_gives_no_growth_across_the_gap_but_keeps_the_source_figure() -> None:
+    after_gap = snap(2, [("a/x", 400)])
+    after_gap.rows[0] = after_gap.rows[0].model_copy(update={"reported_change": 0.66})
+    weeks = model_weeks([snap(0, [("a/x", 100)]), after_gap])
     later = by(weeks, "a/x")[1]
     assert later.wow_growth is None and later.rank_change is None and later.entered is False
+    assert later.reported_change == 0.66
 
 
 def test_four_week_trend_needs_the_snapshot_28_days_earlier() -> None:
