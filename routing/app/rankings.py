@@ -56,9 +56,9 @@ class ImportSummary:
         return sum(1 for w in self.writes if w.action == action and not w.path.name.endswith(".meta.json"))
 
 
-def latest_catalog(config: Config) -> Catalog | None:
+def latest_catalog(config: Config, rankings: Path | None = None) -> Catalog | None:
     """The newest stored catalog (`<rankings>/catalog/models-<date>.json`), None when there is none."""
-    folder = rankings_folder(config)
+    folder = config.resolve(rankings) if rankings else rankings_folder(config)
     found = store.load_catalogs(folder, last=1) if (folder / store.CATALOG_DIR).is_dir() else []
     return found[-1] if found else None
 

@@ -96,7 +96,7 @@ def rankings_inputs(
 
     inputs.snapshots = load_snapshots_if_any(config, rankings)
     inputs.momentum = compute_momentum(inputs.snapshots)
-    inputs.catalog = latest_catalog(config)
+    inputs.catalog = latest_catalog(config, rankings)
     movers = [m.slug for m in rank_movers(inputs.momentum)]
     for name in tiers:
         selection = select_tier(

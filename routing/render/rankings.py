@@ -164,3 +164,27 @@ def print_board(console: Any, board: Any) -> None:
     console.print(table)
     for line in summary_lines(board):
         console.print(line, highlight=False)
+
+
+def _cited(reason: Any) -> str:
+    if reason.code in ("top_mover", "new_entrant", "unseen", "fast_climber") and reason.source:
+        return f"{reason.text} ({cite(reason.source, reason.as_of)[:-1]})"
+    return reason.text
+
+
+def candidates_markdown(selections: dict[str, Any]) -> str:
+    """Per tier: each candidate with the reasons it was picked, then each dropped model and why.
+
+    Reads the `TierCandidates` records of the weekly run (`Recommendation.selections`); momentum reasons
+    carry their source and as_of. For the report's candidates section.
+    """
+    lines = []
+    for tier, selection in selections.items():
+        judged = f" (catalog: {selection.catalog})" if selection.catalog else " (no models catalog stored)"
+        lines.append(f"**{tier}**{judged}")
+        for c in selection.candidates:
+            lines.append(f"- {c.model}: " + "; ".join(_cited(r) for r in c.reasons))
+        for d in selection.dropped:
+            lines.append(f"- ~~{d.model}~~ not tested: {d.reason.text}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + ("\n" if lines else "")

@@ -11,6 +11,7 @@ import yaml
 
 from routing.app.weekly import RecommendOptions, gather_inputs, recommend
 from routing.config import load_config
+from routing.render.rankings import candidates_markdown
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOG = ROOT.parent / "shared" / "data" / "openrouter" / "models-api-2026" / "openrouter_models.json"
@@ -64,3 +65,5 @@ def test_the_agent_tier_drops_a_model_the_catalog_lists_without_tools_and_says_w
     price = next(r for r in sonnet.reasons if r.code == "price")
     assert price.text == "$3 in / $15 out per Mtok; cache read $0.3" and price.as_of == "2026-08-19"
     assert "tools_unknown" not in [r.code for r in sonnet.reasons]  # the catalog knows
+    shown = candidates_markdown(rec.selections)
+    assert f"- ~~{NO_TOOLS}~~ not tested: the catalog (models-2026-08-19.json" in shown

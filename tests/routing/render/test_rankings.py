@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from routing.decide.series import model_weeks
-from routing.render.rankings import arrow, cite, latest_rows, series_json, sparkline
+from routing.render.rankings import arrow, candidates_markdown, cite, latest_rows, series_json, sparkline
 from tests.routing.decide.test_series import snap
 
 
@@ -55,3 +55,22 @@ def test_json_rows_and_table_rows() -> None:
     assert str(latest) == "2026-03-09"
     assert table[0][:3] == ["1", "↑1", "b/y ⚡"] and table[0][-1] == "▃█"
     assert table[1][1:3] == ["new", "c/z"] and table[1][-1] == "·█"
+
+
+def test_candidates_markdown_cites_momentum_and_says_why_a_model_was_dropped() -> None:
+    from routing.decide.candidates import Candidate, Dropped, TierCandidates
+    from routing.decide.reasons import Reason
+
+    mover = Reason("top_mover", "top mover +66% WoW", "https://openrouter.ai/rankings", "2026-05-11")
+    selection = TierCandidates(
+        "agent",
+        [Candidate("m/fast", [Reason("incumbent_primary", "current primary"), mover])],
+        [Dropped("x/no-tools", Reason("no_tools", "the catalog (c.json) lists no tools support"))],
+        "c.json, as of 2026-08-19",
+    )
+    assert candidates_markdown({"agent": selection}) == (
+        "**agent** (catalog: c.json, as of 2026-08-19)\n"
+        "- m/fast: current primary; top mover +66% WoW "
+        "(Source: https://openrouter.ai/rankings, as of 2026-05-11)\n"
+        "- ~~x/no-tools~~ not tested: the catalog (c.json) lists no tools support\n"
+    )
