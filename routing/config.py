@@ -36,6 +36,7 @@ class Gates(_Strict):
 class Requires(_Strict):
     tools: bool = False
     min_context: int = Field(0, ge=0)
+    structured_outputs: bool = False  # the catalog must list `structured_outputs` (JSON-schema output)
 
 
 class SwitchMargin(_Strict):

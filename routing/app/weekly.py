@@ -16,8 +16,9 @@ from evals.records import Evidence, Mode, Result, Task
 from evals.run.results_file import read_results
 from evals.scores import score_all
 from routing.config import Config, TierConfig
-from routing.decide.candidates import Candidate
+from routing.decide.candidates import Candidate, TierCandidates
 from routing.decide.momentum import Momentum
+from routing.decide.reasons import Reason
 from routing.decide.recommendation import Recommendation, decide
 from routing.policy import Policy, PolicyMeta, load_policy
 from routing.rankings.records import RankingSnapshot
@@ -45,17 +46,19 @@ class WeeklyInputs:
     tasks: dict[str, list[Task]] = field(default_factory=dict)
     momentum: list[Momentum] = field(default_factory=list)
     snapshots: list[RankingSnapshot] = field(default_factory=list)
-    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    selections: dict[str, TierCandidates] = field(default_factory=dict)  # candidates with reasons, dropped
     movers: dict[str, list[str]] = field(default_factory=dict)
     results: list[Result] | None = None
     replay: object | None = None  # the ReplayProvider, read once
+    catalog: object | None = None  # the newest stored models catalog, None when there is none
 
     @property
     def snapshot(self) -> RankingSnapshot | None:
         return self.snapshots[-1] if self.snapshots else None
 
     def models(self, tier: str) -> list[str]:
-        return [c.model for c in self.candidates.get(tier, [])]
+        selection = self.selections.get(tier)
+        return selection.models if selection else []
 
 
 @dataclass(frozen=True)
@@ -75,18 +78,26 @@ def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Pat
     return load_policy(path), path
 
 
-def add_rankings(config: Config, inputs: WeeklyInputs, tiers: list[str], rankings: Path | None) -> None:
-    """Momentum from the rankings snapshots, the candidate models per tier and, among them, the movers."""
+def add_rankings(
+    config: Config, inputs: WeeklyInputs, tiers: list[str], rankings: Path | None, today: date
+) -> None:
+    """Momentum from the rankings snapshots, the candidate models per tier and, among them, the movers.
+
+    The newest stored models catalog (when there is one) decides tools, context, structured outputs and
+    expiry; each tier's selection keeps its candidates with their reasons and the dropped models.
+    """
     from routing.app.evaluate import load_snapshots_if_any
-    from routing.decide.candidates import rank_movers, select_candidates
+    from routing.app.rankings import latest_catalog
+    from routing.decide.candidates import rank_movers, select_tier
     from routing.decide.momentum import compute_momentum
 
     inputs.snapshots = load_snapshots_if_any(config, rankings)
     inputs.momentum = compute_momentum(inputs.snapshots)
+    inputs.catalog = catalog = latest_catalog(config, rankings)
     movers = [m.slug for m in rank_movers(inputs.momentum)]
     for name in tiers:
-        inputs.candidates[name] = select_candidates(
-            name, config.tiers[name], config.candidates, inputs.momentum, inputs.current
+        inputs.selections[name] = select_tier(
+            name, config.tiers[name], config.candidates, inputs.momentum, inputs.current, catalog, today
         )
         inputs.movers[name] = [m for m in movers if m in inputs.models(name)]
 
@@ -107,7 +118,7 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     tiers = config.select_tiers(opts.tiers)
     inputs = WeeklyInputs(current, current_path, {t: config.tiers[t] for t in tiers})
     inputs.tasks = load_tier_tasks(config, tiers)
-    add_rankings(config, inputs, tiers, opts.rankings)
+    add_rankings(config, inputs, tiers, opts.rankings, date.fromisoformat(opts.day[:10]))
     if opts.mode == "replay":
         from evals.providers.replay import ReplayProvider
 
@@ -117,7 +128,8 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         for name, tasks in inputs.tasks.items():
             ids = {t.id for t in tasks}
             recorded = sorted({m for m, task_id, _ in replay.recorded if task_id in ids})
-            inputs.candidates[name] = [Candidate(model=m, reasons=["in the replay file"]) for m in recorded]
+            why = [Reason("replay", f"recorded in {opts.source.name}")]
+            inputs.selections[name] = TierCandidates(name, [Candidate(m, list(why)) for m in recorded], [])
     return inputs
 
 
@@ -181,7 +193,7 @@ def recommend(
         policy_meta(inputs, evidence),
         evidence,
         config.rollout,
-        candidates=inputs.candidates,
+        selections=inputs.selections,
         movers=inputs.movers,
         budget_note=budget_note,
         explain=rationale_text,

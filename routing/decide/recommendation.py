@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from evals.records import Evidence
 from evals.scores import Score
 from routing.config import RolloutSettings, TierConfig
-from routing.decide.candidates import Candidate
+from routing.decide.candidates import TierCandidates
 from routing.decide.diff import TierChange, diff_policies
 from routing.decide.proposal import Decision, propose
 from routing.decide.rollout import RolloutPlan, plan_rollout
@@ -31,7 +31,7 @@ class Recommendation:
     rollout: RolloutPlan
     evidence: Evidence
     tier_configs: Mapping[str, TierConfig]
-    candidates: Mapping[str, list[Candidate]] = field(default_factory=dict)
+    selections: Mapping[str, TierCandidates] = field(default_factory=dict)  # why each model was tested
     budget_note: str | None = None
 
     @property
@@ -50,7 +50,7 @@ def decide(
     meta: PolicyMeta,
     evidence: Evidence,
     rollout: RolloutSettings,
-    candidates: Mapping[str, list[Candidate]] | None = None,
+    selections: Mapping[str, TierCandidates] | None = None,
     movers: Mapping[str, Sequence[str]] | None = None,
     budget_note: str | None = None,
     explain: Callable[[Decision], str] | None = None,
@@ -73,6 +73,6 @@ def decide(
         rollout=plan,
         evidence=evidence,
         tier_configs=tier_configs,
-        candidates=dict(candidates or {}),
+        selections=dict(selections or {}),
         budget_note=budget_note,
     )

@@ -1,6 +1,6 @@
 """Normalized public-rankings snapshots: the records every source is turned into.
 
-Every importer (routing/rankings_formats.py) turns a source's own shape into one `RankingSnapshot` per
+Every importer (routing/rankings/formats/) turns a source's own shape into one `RankingSnapshot` per
 week, so momentum never needs to know where a number came from, while `meta` keeps that provenance
 (source URL, as_of, license, citation) next to the numbers.
 """
@@ -14,11 +14,30 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from routing.rankings.catalog import Catalog
-from routing.rankings.slugs import to_catalog_slug
+from routing.rankings.slugs import SlugRules
 
 LEADERBOARD_URL = "https://openrouter.ai/rankings"
 DATASET_URL = "https://openrouter.ai/api/v1/datasets/rankings-daily"
+MODELS_URL = "https://openrouter.ai/api/v1/models"
 DATASET_LICENSE = "CC BY 4.0"
+LICENSE_LINE = "Licensed under CC BY 4.0."
+TOKENIZER_NOTE = (
+    "Token counts come from each upstream provider's own tokenizer, so counts of different models are "
+    "not in the same unit."
+)
+# One model's tokens in one week above this are a unit or parsing error, not data: the whole of
+# OpenRouter served about 1e13 tokens a week in 2026.
+MAX_TOKENS = 10**15
+
+
+def attribution(as_of: str | None) -> str:
+    """The citation line the Data API documents for rankings-daily, with `meta.as_of` filled in."""
+    return f"Source: OpenRouter (openrouter.ai/rankings), as of {as_of or 'unknown'}."
+
+
+def dataset_citation(as_of: str | None) -> str:
+    """Attribution plus the license line: what republishing the data itself needs (CC BY 4.0)."""
+    return f"{attribution(as_of)} {LICENSE_LINE}"
 
 
 class RankingRow(BaseModel):
@@ -35,7 +54,7 @@ class RankingRow(BaseModel):
     permaslug: str = Field(min_length=1)
     name: str | None = None
     variant: str | None = None
-    total_tokens: int = Field(ge=0)
+    total_tokens: int = Field(ge=0, le=MAX_TOKENS)
     reported_change: float | None = None
     prompt_price_per_mtok: float | None = Field(None, ge=0)
     completion_price_per_mtok: float | None = Field(None, ge=0)
@@ -54,6 +73,9 @@ class SnapshotMeta(BaseModel):
     license: str | None = None
     citation: str | None = None
     note: str | None = None
+    # Everything the source counted that week, listed or not (rankings-daily's `other` row included);
+    # None when the source lists only its top N, so shares are then of the listed rows only.
+    market_total_tokens: int | None = Field(None, ge=0)
 
 
 class RankingSnapshot(BaseModel):
@@ -94,10 +116,10 @@ def make_row(
     reported_change: float | None = None,
     prompt_price_per_mtok: float | None = None,
     completion_price_per_mtok: float | None = None,
-    slug_map: dict[str, str] | None = None,
+    rules: SlugRules | None = None,
 ) -> RankingRow:
     """Build a row, deriving the catalog slug and variant from the permaslug unless given."""
-    parts = to_catalog_slug(permaslug, slug_map)
+    parts = (rules or SlugRules()).resolve(permaslug)
     return RankingRow(
         rank=rank,
         slug=slug or parts.slug,
@@ -111,12 +133,14 @@ def make_row(
     )
 
 
-def apply_catalog(snapshot: RankingSnapshot, catalog: Catalog) -> RankingSnapshot:
+def apply_catalog(
+    snapshot: RankingSnapshot, catalog: Catalog, rules: SlugRules | None = None
+) -> RankingSnapshot:
     """Re-key rows by the catalog's own slug map and fill unknown prices, context and tools support."""
-    slug_map = dict(catalog.slug_map())
+    resolver = (rules or SlugRules()).with_catalog(catalog.slug_map())
     rows = []
     for row in snapshot.rows:
-        slug = to_catalog_slug(row.permaslug, slug_map).slug
+        slug = resolver.resolve(row.permaslug).slug
         entry = catalog.get(slug, row.variant)
         update: dict[str, Any] = {"slug": slug}
         if entry is not None:

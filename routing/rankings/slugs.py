@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from evals.errors import InputError
-from evals.files import load_yaml
 
-ALIASES_FILE = Path(__file__).parent / "data" / "slug_aliases.yaml"
 _DATE_SUFFIX = re.compile(r"-(\d{4})(\d{2})(\d{2})$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*$")
 
@@ -65,12 +62,6 @@ def parse_aliases(raw: object, path: str | Path) -> dict[str, str]:
     return out
 
 
-@cache
-def default_aliases() -> Mapping[str, str]:
-    """The shipped alias table (routing/data/slug_aliases.yaml), read once on first use."""
-    return parse_aliases(load_yaml(ALIASES_FILE), ALIASES_FILE)
-
-
 def to_catalog_slug(
     permaslug: str,
     catalog: Mapping[str, str] | None = None,
@@ -81,6 +72,7 @@ def to_catalog_slug(
     Order: the catalog's own `canonical_slug → id` map wins (it is the ground truth when present);
     otherwise strip the date and apply the alias table for families whose word order differs
     (`claude-4.6-sonnet` vs `claude-sonnet-4.6`) or whose suffix is not a `-YYYYMMDD` date.
+    The alias table is loaded at the edge (routing.rankings.files.load_aliases) and passed in.
     """
     text = permaslug.strip()
     if not text:
@@ -88,7 +80,38 @@ def to_catalog_slug(
     base, variant = split_variant(text)
     if catalog is not None and base in catalog:
         return SlugParts(catalog[base], variant, text)
-    table = default_aliases() if aliases is None else aliases
+    table = aliases or {}
     dateless = strip_date(base)
     slug = table.get(base) or table.get(dateless) or dateless
     return SlugParts(slug, variant, text)
+
+
+@dataclass(frozen=True)
+class SlugRules:
+    """Everything a parser needs to name a model: the catalog's own map and the alias table.
+
+    Built at the edge (files/app) from files, so the parsers stay pure functions of their inputs.
+    """
+
+    catalog: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def resolve(self, permaslug: str) -> SlugParts:
+        return to_catalog_slug(permaslug, self.catalog or None, self.aliases)
+
+    def with_catalog(self, catalog: Mapping[str, str]) -> SlugRules:
+        return SlugRules(catalog=dict(catalog), aliases=self.aliases)
+
+
+def family(slug: str) -> str:
+    """The model family a published slug belongs to: variant and release date folded away.
+
+    `tencent/hy3-preview-20260421:free` and `tencent/hy3-preview` are one family; the alias table is
+    not consulted here (momentum folds by catalog slug, which importers already resolved).
+    """
+    return strip_date(split_variant(slug.strip())[0])
+
+
+def author(slug: str) -> str:
+    """The provider (author) part of a slug: `anthropic/claude-sonnet-4.6` -> `anthropic`."""
+    return slug.partition("/")[0]

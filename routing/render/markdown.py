@@ -16,6 +16,7 @@ from routing.decide.gates import GateRisk
 from routing.decide.momentum import WEEK_DAYS, Momentum
 from routing.decide.proposal import Decision
 from routing.decide.rollout import RolloutPlan
+from routing.render.rankings import candidates_markdown, cite
 from routing.render.rationale import gate_failure_text
 from routing.render.text import human_tokens, pct, risk, secs, usd
 
@@ -182,6 +183,8 @@ def report_context(rec: Recommendation, src: ReportSources, diff_md: str) -> dic
         "rankings_week": str(snap.date) if snap else None,
         "diff_markdown": diff_md,
         "rollout_summary": rollout_summary(rec.rollout),
+        "candidates": candidates_markdown(dict(rec.selections)) if rec.selections else "",
+        "rankings_citation": cite(snap.meta.source_url, snap.meta.as_of) if snap else None,
         "n_tasks": ev.n_tasks,
         "task_sources": src.task_sources,
         "provider_kinds": ", ".join(sorted({k for s in rec.scores for k in s.provider_kinds})) or "n/a",

@@ -155,9 +155,10 @@ def test_tasks_validate_counts_shipped_tasks(project):
 
 def test_rankings_show_json(project):
     result = invoke(project, "rankings", "show", "--format", "json")
-    data = yaml.safe_load(result.output)
-    assert data["source_url"] == "https://openrouter.ai/rankings"
-    assert data["models"][0]["rank"] == 1
+    data = json.loads(result.output)
+    assert {row["source_url"] for row in data} == {"https://openrouter.ai/rankings"}
+    latest = [row for row in data if row["week_start"] == "2026-05-18"]
+    assert latest[0]["rank"] == 1 and latest[0]["as_of"] == "2026-05-24"
 
 
 def test_cli_start_does_not_import_litellm_or_pandas(repo):

@@ -97,7 +97,7 @@ def test_rank_movers_orders_by_growth_with_newcomers_by_their_floor() -> None:
 
 def test_incumbents_then_movers_then_alternates_without_duplicates() -> None:
     rules = CandidateRules(top_movers=2, fast_climber_wow=0.20, alternates=["alt/one", "inc/primary"])
-    got = {c.model: c.reasons for c in _select(rules)}
+    got = {c.model: c.reason_texts for c in _select(rules)}
     assert list(got) == ["inc/primary", "inc/fallback", "m/fast", "m/newcomer", "alt/one"]
     assert got["inc/primary"] == ["current primary", "configured alternate"]
     assert got["m/fast"] == ["current gray 5%", "top mover +66% WoW", "fast climber"]
@@ -107,7 +107,7 @@ def test_incumbents_then_movers_then_alternates_without_duplicates() -> None:
 
 def test_fast_climbers_are_always_included_beyond_the_cap() -> None:
     rules = CandidateRules(top_movers=0, fast_climber_wow=0.10)
-    got = {c.model: c.reasons for c in _select(rules)}
+    got = {c.model: c.reason_texts for c in _select(rules)}
     assert list(got) == ["inc/primary", "inc/fallback", "m/fast", "m/newcomer", "m/mid"]
     assert got["m/mid"] == ["fast climber +15% WoW"]
 
@@ -130,13 +130,13 @@ def test_requirements_drop_known_failures_and_flag_unknowns() -> None:
         _m("m/unknown", 4, 0.6),
     ]
     rules = CandidateRules(top_movers=2)
-    got = {c.model: c.reasons for c in _select(rules, momentum, tools=True, min_context=32_000)}
+    got = {c.model: c.reason_texts for c in _select(rules, momentum, tools=True, min_context=32_000)}
     # Unfit movers are dropped before the cap, so both slots go to testable models.
     assert list(got) == ["inc/primary", "inc/fallback", "m/fast", "m/ok", "m/unknown"]
     assert got["m/ok"] == ["top mover +70% WoW", "fast climber"]
     assert got["m/unknown"][-2:] == ["tools support unknown", "context length unknown"]
     assert got["inc/primary"] == ["current primary", "tools support unknown", "context length unknown"]
-    no_needs = {c.model: c.reasons for c in _select(rules, momentum)}
+    no_needs = {c.model: c.reason_texts for c in _select(rules, momentum)}
     assert no_needs["m/notools"] == ["top mover +90% WoW", "fast climber"]
     assert no_needs["m/unknown"] == ["fast climber +60% WoW"]  # beyond the cap of 2, no requirement flags
 
@@ -180,7 +180,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
     assert [m.slug for m in rank_movers(GAP)] == ["g/flash", "g/owl", "g/hy3", "g/back"]
     assert [mover_growth(m) for m in rank_movers(GAP)] == [0.66, 0.29, 0.16, None]
     rules = CandidateRules(top_movers=3, fast_climber_wow=0.20)
-    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), rules, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), rules, GAP, None)}
     assert got == {
         "g/flash": ["top mover +66% WoW (source figure)", "fast climber"],
         "g/owl": [
@@ -191,7 +191,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
     }
     # +51% over two weeks is not a WoW: it never makes a fast climber.
     only_fast = CandidateRules(top_movers=0, fast_climber_wow=0.20)
-    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), only_fast, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), only_fast, GAP, None)}
     assert got == {
         "g/flash": ["fast climber +66% WoW (source figure)"],
         "g/owl": [
@@ -200,7 +200,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
         ],
     }
     everyone = CandidateRules(top_movers=10, fast_climber_wow=5.0)
-    got = {c.model: c.reasons for c in select_candidates("coding", _tier(), everyone, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), everyone, GAP, None)}
     assert list(got) == ["g/flash", "g/owl", "g/hy3", "g/back"]
     assert got["g/back"] == ["in top 6, not in the previous snapshot 14 days earlier"]
 
@@ -226,11 +226,11 @@ def test_shipped_weeks_candidates() -> None:
         "openrouter/owl-alpha",
         "openai/gpt-oss-120b",
     ]
-    assert got["deepseek/deepseek-v4-flash"].reasons[:2] == [
+    assert got["deepseek/deepseek-v4-flash"].reason_texts[:2] == [
         "top mover +66% WoW (source figure)",
         "fast climber",
     ]
-    assert got["openrouter/owl-alpha"].reasons[:2] == [
+    assert got["openrouter/owl-alpha"].reason_texts[:2] == [
         "in top 10, not in the previous snapshot 14 days earlier (source: +29% WoW)",
         "fast climber",
     ]
@@ -238,7 +238,112 @@ def test_shipped_weeks_candidates() -> None:
     three = CandidateRules(top_movers=3, fast_climber_wow=0.20)
     by_model = {c.model: c for c in select_candidates("agent", _tier(), three, momentum, None)}
     assert list(by_model) == ["deepseek/deepseek-v4-flash", "openrouter/owl-alpha", "tencent/hy3-preview"]
-    assert by_model["tencent/hy3-preview"].reasons == ["top mover +16% WoW (source figure)"]  # not fast
+    assert by_model["tencent/hy3-preview"].reason_texts == ["top mover +16% WoW (source figure)"]  # not fast
     assert all(
-        "tools support unknown" in c.reasons for c in got.values()
+        "tools support unknown" in c.reason_texts for c in got.values()
     )  # shipped data carries no catalog facts
+
+
+# --- the catalog decides what a model can serve -----------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from routing.decide.candidates import select_tier  # noqa: E402
+from routing.rankings.catalog import parse_catalog  # noqa: E402
+
+
+def _catalog():
+    def model(mid: str, params: list[str] | None, context: int = 200_000, **extra: object) -> dict:
+        return {
+            "id": mid,
+            "context_length": context,
+            "pricing": {"prompt": "0.000001", "completion": "0.000004", **extra.pop("pricing", {})},
+            "supported_parameters": params,
+            **extra,
+        }
+
+    data = [
+        model("m/fast", ["tools", "structured_outputs"], pricing={"input_cache_read": "0.0000001"}),
+        model("m/newcomer", ["response_format"]),  # JSON mode only: no structured outputs, no tools
+        model("alt/one", ["tools"], context=16_000),
+        model(
+            "inc/primary",
+            ["tools", "structured_outputs"],
+            pricing={
+                "overrides": [{"min_prompt_tokens": 128000, "prompt": "0.000002", "completion": "0.000008"}]
+            },
+        ),
+        model("inc/fallback", ["tools"], expiration_date="2026-06-01"),
+        {"id": "old/model", "pricing": {"prompt": "0.000001", "completion": "0.000001"}},  # 2024 schema
+    ]
+    return parse_catalog({"data": data}, "models-2026-08-19.json", "2026-08-19")
+
+
+def _tier_with(**requires: object) -> TierConfig:
+    return TierConfig(tasks="golden_tasks/x", requires=requires)
+
+
+def test_catalog_drops_what_cannot_serve_the_tier_and_says_why() -> None:
+    rules = CandidateRules(top_movers=4, fast_climber_wow=0.20, alternates=["alt/one", "old/model"])
+    got = select_tier(
+        "coding",
+        _tier_with(tools=True, min_context=32_000),
+        rules,
+        MOMENTUM,
+        _policy(),
+        _catalog(),
+        date(2026, 7, 1),
+    )
+    dropped = {d.model: (d.reason.code, d.reason.text) for d in got.dropped}
+    assert dropped == {
+        "inc/fallback": (
+            "expired",
+            "expired on 2026-06-01 per the catalog (models-2026-08-19.json, as of 2026-08-19)",
+        ),
+        "alt/one": (
+            "context_too_short",
+            "context 16K per the catalog (models-2026-08-19.json, as of 2026-08-19); "
+            "the coding tier needs 32K",
+        ),
+    }
+    assert "m/newcomer" not in got.models  # no tools: not even proposed as a mover, its slot goes on
+    assert got.models == ["inc/primary", "m/fast", "m/mid", "m/slow", "m/late-new", "old/model"]
+    old = next(c for c in got.candidates if c.model == "old/model")
+    assert [r.code for r in old.reasons] == [
+        "alternate",
+        "tools_unknown",
+        "context_unknown",
+        "price",
+    ]  # 2024 schema: unknown
+    primary = next(c for c in got.candidates if c.model == "inc/primary")
+    assert primary.reasons[-1].text == "$1 in / $4 out per Mtok; from 128K prompt tokens $2 in / $8 out"
+    assert primary.catalog is not None and primary.catalog.price_at(200_000) == (2.0, 8.0)
+    fast = next(c for c in got.candidates if c.model == "m/fast")
+    mover = next(r for r in fast.reasons if r.code == "top_mover")
+    assert (mover.source, mover.as_of) == ("https://openrouter.ai/rankings", "2026-05-11")
+    assert fast.reasons[-1].text == "$1 in / $4 out per Mtok; cache read $0.1"
+
+
+def test_structured_outputs_and_the_long_context_price_a_tier_reaches() -> None:
+    rules = CandidateRules(top_movers=0, alternates=["m/newcomer", "m/fast"])
+    got = select_tier("extraction", _tier_with(structured_outputs=True), rules, MOMENTUM, None, _catalog())
+    assert got.models == ["m/fast"]
+    assert [(d.model, d.reason.code) for d in got.dropped] == [("m/newcomer", "no_structured_outputs")]
+    long = select_tier(
+        "coding",
+        _tier_with(min_context=128_000),
+        CandidateRules(top_movers=0),
+        [],
+        _policy(),
+        _catalog(),
+    )
+    primary = next(c for c in long.candidates if c.model == "inc/primary")
+    assert primary.reasons[-1].text.endswith("$2 in / $8 out (this tier's prompts reach it)")
+
+
+def test_without_a_catalog_nothing_is_judged_expired_or_priced() -> None:
+    got = select_tier(
+        "coding", _tier(), CandidateRules(top_movers=0), MOMENTUM, _policy(), None, date(2030, 1, 1)
+    )
+    assert got.catalog is None and got.dropped == []
+    assert all(r.code != "price" for c in got.candidates for r in c.reasons)

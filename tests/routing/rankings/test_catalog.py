@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from evals.errors import InputError
-from routing.rankings.catalog import load_catalog, parse_catalog, per_mtok
+from routing.rankings.catalog import parse_catalog, per_mtok
+from routing.rankings.files import load_catalog
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "openrouter" / "models-api-2026"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="shared data not present")
@@ -116,3 +118,46 @@ def test_real_catalogs(name: str, count: int) -> None:
     assert catalog.slug_map()["anthropic/claude-4.6-sonnet-20260217"] == "anthropic/claude-sonnet-4.6"
     assert catalog.slug_map()["tencent/hy3-preview-20260421"] == "tencent/hy3-preview"
     assert catalog.models["openrouter/auto"].prompt_price_per_mtok is None  # "-1": priced per routed model
+
+
+@needs_shared
+def test_real_catalog_long_context_cache_and_time_of_day_prices() -> None:
+    catalog = load_catalog(SHARED / "openrouter_models.json")
+    grok = catalog.models["x-ai/grok-4.6"]
+    assert [t.min_prompt_tokens for t in grok.price_tiers] == [200_000]
+    assert grok.price_at(10_000) == (grok.prompt_price_per_mtok, grok.completion_price_per_mtok)
+    assert grok.price_at(250_000) == (4.0, 12.0)
+    assert grok.price_tiers[0].cache_read_price_per_mtok == 1.0
+    assert catalog.models["deepseek/deepseek-v4-pro-0813"].time_of_day_pricing
+    assert catalog.models["anthropic/claude-sonnet-4.6"].cache_read_price_per_mtok == 0.3
+    assert sum(1 for m in catalog.models.values() if m.supports_structured_outputs) == 337
+    assert catalog.models["z-ai/glm-4.5"].expiration_date == date(2026, 12, 31)
+    assert catalog.models["z-ai/glm-4.5"].expired(date(2027, 1, 1)) and not catalog.models[
+        "z-ai/glm-4.5"
+    ].expired(date(2026, 12, 30))
+
+
+HISTORY = SHARED.parent / "models-api-history" / "history"
+
+
+@pytest.mark.skipif(not HISTORY.exists(), reason="shared data not present")
+def test_every_2024_history_catalog_parses_with_capabilities_unknown() -> None:
+    files = sorted(HISTORY.glob("*.json"))
+    assert len(files) == 17
+    for path in files:
+        catalog = load_catalog(path)
+        assert catalog.as_of == path.stem.split("_")[2]
+        assert all(
+            m.supports_tools is None and m.supports_structured_outputs is None
+            for m in catalog.models.values()
+        )
+    # A real response holds a fractional context length: it is floored, not refused.
+    odd = load_catalog(HISTORY / "openrouter_models_2024-04-10_df954f0.json")
+    assert any(m.context_length == 25804 for m in odd.models.values())
+
+
+@pytest.mark.parametrize("bad", [float("nan"), -1, True, "long"])
+def test_context_length_must_be_a_non_negative_number(bad: object) -> None:
+    with pytest.raises(InputError) as err:
+        parse_catalog({"data": [_model("a/b", context_length=bad)]}, "models.json")
+    assert err.value.field == "data[0].context_length"

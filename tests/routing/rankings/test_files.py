@@ -11,11 +11,12 @@ import pytest
 from pydantic import ValidationError
 
 from evals.errors import InputError
-from routing.rankings.catalog import load_catalog, parse_catalog
+from routing.rankings.catalog import parse_catalog
 from routing.rankings.files import (
     detect_format,
     dump_snapshot,
     import_file,
+    load_catalog,
     load_snapshot,
     load_snapshots,
     save_snapshot,
@@ -36,6 +37,7 @@ WEEKLY = SHARED / "weekly-top10"
 DAILY_SAMPLE = SHARED / "rankings-daily-shape" / "rankings_sample.json"
 CATALOG = SHARED / "models-api-2026" / "openrouter_models_all.json"
 needs_shared = pytest.mark.skipif(not WEEKLY.exists(), reason="shared data not present")
+
 
 def _load_build_script():
     """scripts/ is not a package (it stays out of the wheel): load the maintainer script by path."""

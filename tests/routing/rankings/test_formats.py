@@ -17,7 +17,11 @@ from routing.rankings.formats import (
     weekly_file_day,
     weekly_week_start,
 )
-from routing.rankings.records import DATASET_URL, LEADERBOARD_URL
+from routing.rankings.records import DATASET_URL, LEADERBOARD_URL, MAX_TOKENS
+from routing.rankings.slugs import SlugRules
+
+# Parsers read no file: the alias table is passed in (here the one entry these tests need).
+RULES = SlugRules(aliases={"anthropic/claude-4.6-sonnet": "anthropic/claude-sonnet-4.6"})
 
 
 def _weekly_model(rank: int, slug: str, tokens: int = 1000, **extra: object) -> dict:
@@ -69,7 +73,7 @@ def test_weekly_json_rows_are_normalized_and_sorted() -> None:
             _weekly_model(1, "tencent/hy3-preview-20260421:free", 2000, is_free=True),
         ],
     }
-    snapshot = parse_weekly_json(raw, "2026-05-11.json")
+    snapshot = parse_weekly_json(raw, "2026-05-11.json", RULES)
     assert snapshot.date == date(2026, 5, 4)  # the file dated 2026-05-11 covers 2026-05-04..10
     first, second = snapshot.rows
     assert (first.rank, first.slug, first.variant, first.total_tokens) == (
@@ -111,7 +115,7 @@ def test_weekly_files_are_dated_by_the_first_day_of_the_week_they_cover() -> Non
 
 def test_weekly_json_slug_map_overrides() -> None:
     raw = {"date": "2026-05-11", "models": [_weekly_model(1, "acme/x-20260101")]}
-    snapshot = parse_weekly_json(raw, "w.json", {"acme/x-20260101": "acme/renamed"})
+    snapshot = parse_weekly_json(raw, "w.json", SlugRules(catalog={"acme/x-20260101": "acme/renamed"}))
     assert snapshot.rows[0].slug == "acme/renamed"
 
 
@@ -200,7 +204,7 @@ def _manual(**overrides: object) -> dict:
 
 
 def test_manual_weekly() -> None:
-    snapshot = parse_manual_weekly(_manual(), "2026-05-18.yaml")
+    snapshot = parse_manual_weekly(_manual(), "2026-05-18.yaml", RULES)
     flash, sonnet = snapshot.rows
     assert (flash.slug, flash.permaslug, flash.total_tokens, flash.reported_change) == (
         "deepseek/deepseek-v4-flash",
@@ -254,9 +258,11 @@ def test_rankings_daily_aggregates_weeks_ending_on_the_last_day() -> None:
     ]
     assert [r.total_tokens for r in older.rows] == [140, 105]
     assert newer.meta.source_url == DATASET_URL and newer.meta.license == "CC BY 4.0"
-    assert DATASET_URL in (newer.meta.citation or "") and "2026-09-15T00:00:00Z" in (
-        newer.meta.citation or ""
+    # The attribution exactly as the Data API documents it, plus the license line for republishing.
+    assert newer.meta.citation == (
+        "Source: OpenRouter (openrouter.ai/rankings), as of 2026-09-15T00:00:00Z. Licensed under CC BY 4.0."
     )
+    assert newer.meta.market_total_tokens == 7 * 10**9 + 70 + 105
     assert newer.meta.as_of == "2026-09-15T00:00:00Z" and "partial" not in (newer.meta.note or "")
 
 
@@ -304,3 +310,56 @@ def test_rankings_daily_errors(raw: dict, field: str) -> None:
     with pytest.raises(InputError) as err:
         parse_rankings_daily(raw, "daily.json")
     assert (err.value.path, err.value.field) == ("daily.json", field)
+
+
+def test_rankings_daily_real_api_shape() -> None:
+    """The documented response: string token counts, `:variant` in the permaslug, an `other` row last."""
+    last = date(2026, 5, 11)
+    data = []
+    for back in range(7):
+        day = (last - timedelta(days=back)).isoformat()
+        data += [
+            {"date": day, "model_permaslug": "openai/gpt-4o-2024-05-13", "total_tokens": "12345678"},
+            {"date": day, "model_permaslug": "openai/gpt-4o-2024-05-13:free", "total_tokens": "9876543"},
+            {"date": day, "model_permaslug": "other", "total_tokens": "4321098"},
+        ]
+    meta = {
+        "as_of": "2026-05-12T02:00:00Z",
+        "end_date": "2026-05-11",
+        "start_date": "2026-05-05",
+        "version": "v1",
+    }
+    (week,) = parse_rankings_daily({"data": data, "meta": meta}, "daily.json")
+    assert week.date == date(2026, 5, 5)
+    assert [(r.permaslug, r.slug, r.variant, r.total_tokens) for r in week.rows] == [
+        ("openai/gpt-4o-2024-05-13", "openai/gpt-4o-2024-05-13", None, 7 * 12345678),
+        ("openai/gpt-4o-2024-05-13:free", "openai/gpt-4o-2024-05-13", "free", 7 * 9876543),
+    ]
+    assert week.meta.market_total_tokens == 7 * (12345678 + 9876543 + 4321098)
+    assert week.meta.as_of == "2026-05-12T02:00:00Z"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), -5, 1e30, "1e30", "12.5", "NaN", True, "806B"])
+def test_daily_token_counts_must_be_plausible_whole_numbers(bad: object) -> None:
+    raw = {"data": [_daily(date(2026, 9, 3), "a/b", 1), _daily(date(2026, 9, 3), "c/d", bad)]}
+    with pytest.raises(InputError) as err:
+        parse_rankings_daily(raw, "daily.json")
+    assert (err.value.path, err.value.field) == ("daily.json", "data[1].total_tokens")
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -1, 1e30, MAX_TOKENS + 1])
+def test_weekly_token_counts_must_be_plausible(bad: object) -> None:
+    raw = {"date": "2026-05-11", "models": [_weekly_model(1, "a/b"), _weekly_model(2, "c/d", tokens=bad)]}
+    with pytest.raises(InputError) as err:
+        parse_weekly_json(raw, "week.json")
+    assert (err.value.path, err.value.field) == ("week.json", "models[1].total_tokens")
+
+
+def test_weekly_csv_bad_rows_name_the_line() -> None:
+    text = CSV_HEADER + "2026-05-11,x,1,acme/a,a,1000,10,1.4e-07,2.8e-07,False\n"
+    with pytest.raises(InputError) as err:
+        parse_weekly_csv(text + "2026-05-11,x,2,acme/b,b,nan,10,1e-07,2e-07,False\n", "long.csv")
+    assert (err.value.path, err.value.field) == ("long.csv", "line 3.total_tokens")
+    with pytest.raises(InputError) as err:
+        parse_weekly_csv(text + "2026-05-11,x,2,acme/b\n", "long.csv")
+    assert (err.value.path, err.value.field) == ("long.csv", "line 3")

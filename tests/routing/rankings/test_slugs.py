@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from evals.errors import InputError
-from routing.rankings.catalog import load_catalog
-from routing.rankings.files import load_snapshots
+from routing.rankings.files import ALIASES_FILE, load_aliases, load_catalog, load_snapshots
 from routing.rankings.slugs import (
-    ALIASES_FILE,
-    default_aliases,
+    SlugRules,
+    author,
+    family,
     parse_aliases,
     split_variant,
     strip_date,
@@ -68,7 +68,7 @@ def test_strip_date(slug: str, expected: str) -> None:
     ],
 )
 def test_to_catalog_slug_with_shipped_aliases(permaslug: str, slug: str, variant: str | None) -> None:
-    parts = to_catalog_slug(permaslug)
+    parts = to_catalog_slug(permaslug, aliases=load_aliases())
     assert (parts.slug, parts.variant, parts.permaslug) == (slug, variant, permaslug)
 
 
@@ -95,7 +95,7 @@ def test_parse_aliases_names_file_and_field() -> None:
 
 
 def test_shipped_alias_table_is_valid() -> None:
-    table = default_aliases()
+    table = load_aliases()
     assert ALIASES_FILE.exists()
     assert table["anthropic/claude-4.6-sonnet"] == "anthropic/claude-sonnet-4.6"
     assert all(key != value for key, value in table.items())
@@ -104,9 +104,10 @@ def test_shipped_alias_table_is_valid() -> None:
 def test_every_shipped_row_maps_to_its_slug_without_a_catalog() -> None:
     snapshots = load_snapshots(ROOT / "reports" / "rankings")
     assert snapshots
+    rules = SlugRules(aliases=load_aliases())
     for snapshot in snapshots:
         for row in snapshot.rows:
-            parts = to_catalog_slug(row.permaslug)
+            parts = rules.resolve(row.permaslug)
             assert parts.slug == row.slug, (snapshot.date, row.permaslug)
             assert parts.variant == row.variant
 
@@ -119,9 +120,30 @@ def test_aliases_agree_with_the_real_catalog() -> None:
         permaslugs = {row["slug"] for row in csv.DictReader(fh)}
     known = [p for p in sorted(permaslugs) if split_variant(p)[0] in slug_map]
     assert len(known) >= 20
+    aliases = load_aliases()
     for permaslug in known:
-        assert to_catalog_slug(permaslug).slug == to_catalog_slug(permaslug, slug_map).slug, permaslug
+        offline = to_catalog_slug(permaslug, aliases=aliases).slug
+        assert offline == to_catalog_slug(permaslug, slug_map, aliases).slug, permaslug
     for canonical, slug in slug_map.items():
         dateless = strip_date(canonical)
-        if dateless in default_aliases():
-            assert default_aliases()[dateless] == slug, canonical
+        if dateless in aliases:
+            assert aliases[dateless] == slug, canonical
+
+
+def test_without_an_alias_table_only_the_date_is_stripped() -> None:
+    """Parsers read no file: no table given means no aliases, not the shipped table read behind the back."""
+    assert to_catalog_slug("anthropic/claude-4.6-sonnet-20260217").slug == "anthropic/claude-4.6-sonnet"
+    rules = SlugRules(aliases={"anthropic/claude-4.6-sonnet": "anthropic/claude-sonnet-4.6"})
+    assert rules.resolve("anthropic/claude-4.6-sonnet-20260217:free").slug == "anthropic/claude-sonnet-4.6"
+    assert (
+        rules.with_catalog({"anthropic/claude-4.6-sonnet-20260217": "x/y"})
+        .resolve("anthropic/claude-4.6-sonnet-20260217")
+        .slug
+        == "x/y"
+    )
+
+
+def test_family_and_author_fold_dates_and_variants() -> None:
+    assert family("tencent/hy3-preview-20260421:free") == "tencent/hy3-preview"
+    assert family("x-ai/grok-4.1-fast") == "x-ai/grok-4.1-fast"
+    assert author("anthropic/claude-sonnet-4.6") == "anthropic"

@@ -94,6 +94,8 @@ def test_simulated_report_says_so_in_the_title_and_banner():
         "momentum_note": None,
         "diff_markdown": "no changes",
         "rollout_summary": "none",
+        "candidates": "",
+        "rankings_citation": None,
         "n_tasks": 0,
         "task_sources": "",
         "provider_kinds": "sim",
