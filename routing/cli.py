@@ -178,6 +178,7 @@ def recommend(
 @click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
 @budget_option
 @click.option("--resume", help="Run id to resume: only missing cells are called.")
+@click.option("--skip-invalid", is_flag=True, help="Report invalid tasks and run the rest.")
 @config_option
 def eval_cmd(
     config: Any,
@@ -189,11 +190,13 @@ def eval_cmd(
     repeats: int | None,
     budget_usd: float | None,
     resume: str | None,
+    skip_invalid: bool,
 ) -> None:
     """Run golden tasks against models and store every result; prints the run id on its last line."""
     from routing.app.eval_run import run_eval
 
     mode, source = _mode(simulate, replay)
+    err = err_console()
     progress = Progress()
     try:
         summary = run_eval(
@@ -208,10 +211,11 @@ def eval_cmd(
             resume,
             on_result=progress.advance,
             on_start=progress.start,
+            skip_invalid=skip_invalid,
+            on_invalid=lambda line: err.print(f"skipped invalid task: {line}", markup=False),
         )
     finally:
         progress.stop()
-    err = err_console()
     err.print(f"{summary.completed} attempts run, {summary.reused} reused, {summary.errors} errors")
     if summary.budget_note():
         err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]")
@@ -307,17 +311,32 @@ def tasks() -> None:
 @click.argument("path", required=False, type=ANY_PATH)
 @config_option
 def tasks_validate(config: Any, path: str | None) -> None:
-    """Check task schemas and that each task's reference passes its own checks."""
-    from evals.tasks.load import load_tasks, validate_tasks
+    """Check task schemas and that each task's reference passes its own checks; lists every problem."""
+    from evals.tasks.load import load_checked
 
     paths = [Path(path)] if path else [config.resolve(t.tasks) for t in config.tiers.values()]
-    loaded = [t for p in paths for t in load_tasks(p)]
-    problems = validate_tasks(loaded)
+    valid, problems = load_checked(paths)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {len(loaded)} tasks")
-    click.echo(f"{len(loaded)} tasks valid")
+        raise click.ClickException(f"{len(problems)} problem(s); {len(valid)} valid task(s)")
+    click.echo(f"{len(valid)} tasks valid")
+
+
+@tasks.command("import-bfcl")
+@click.argument("questions", type=FILE)
+@click.argument("answers", required=False, type=FILE)
+@click.option("--tier", default="agent", show_default=True, help="Tier of the imported tasks.")
+@click.option("--out", required=True, type=FOLDER, help="Folder for the task files.")
+def tasks_import_bfcl(questions: str, answers: str | None, tier: str, out: str) -> None:
+    """BFCL questions (+ possible answers) to one task per question, id <tier>/bfcl/<BFCL id>."""
+    from evals.tasks.bfcl import import_bfcl, summary
+
+    report = import_bfcl(Path(questions), Path(answers) if answers else None, tier, Path(out))
+    lines = summary(report, Path(out))
+    for line in lines[1:]:
+        click.echo(line, err=True)
+    click.echo(lines[0])
 
 
 @main.group()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 from jsonschema.exceptions import SchemaError, best_match
 
 from evals.checks.base import SpecError, ToolIndex, clip
@@ -39,6 +39,27 @@ def _schema_problem(key: str) -> tuple[str, str | None] | None:
 def schema_problem(schema: Any) -> tuple[str, str | None] | None:
     """(message, path) of the first metaschema problem of a JSON schema, or None; cached."""
     return _schema_problem(canonical(schema))
+
+
+@lru_cache(maxsize=1)
+def _draft7_meta() -> Draft7Validator:
+    return Draft7Validator(Draft7Validator.META_SCHEMA)
+
+
+@lru_cache(maxsize=8192)
+def _parameters_problem(key: str) -> str | None:
+    error = best_match(_draft7_meta().iter_errors(json.loads(key)))
+    return None if error is None else error.message
+
+
+def parameters_problem(schema: Any) -> str | None:
+    """The first problem of a tool's `parameters` schema, or None; cached per distinct schema.
+
+    Checked against the draft-7 metaschema, which covers the subset function-calling APIs read
+    and checks in under 1 ms where the 2020-12 metaschema (with its dynamic refs) takes 3-5 ms:
+    the difference between 3 s and 15 s to validate an imported BFCL suite.
+    """
+    return _parameters_problem(canonical(schema))
 
 
 @lru_cache(maxsize=4096)

@@ -169,6 +169,19 @@ def grade(task: Task, response: Response) -> Grade:
         )
         if not result.passed and failure is None:
             failure = result.failure or f"{check.name}_failed"
+    if response.finish_reason == "max_turns":  # an agent attempt that never gave its answer
+        reason = "still calling tools when the agent's max_turns ran out"
+        details.append(
+            {
+                "check": "agent",
+                "field": "agent.max_turns",
+                "passed": False,
+                "score": 0.0,
+                "reason": reason,
+                "failure": "max_turns",
+            }
+        )
+        failure = failure or "max_turns"
     if failure is not None and response.finish_reason == "length":
         failure = "truncated"
     return Grade(passed=failure is None, failure=failure, details=details)

@@ -308,7 +308,7 @@ def test_starter_suite_agent_tier_covers_parallel_and_relevance() -> None:
     assert all(t.tools for t in agent)
 
 
-def test_agent_loops_are_refused_not_half_run(tmp_path):
+def test_an_agent_block_without_tools_is_reported(tmp_path):
     path = tmp_path / "chat" / "loop.yaml"
     path.parent.mkdir()
     path.write_text(
@@ -318,4 +318,4 @@ def test_agent_loops_are_refused_not_half_run(tmp_path):
         "agent: {tool_results: {}}\n"
     )
     problems = validate_tasks(load_tasks(path.parent))
-    assert len(problems) == 1 and "agent: scripted multi-turn loops are not supported" in problems[0]
+    assert len(problems) == 1 and problems[0].endswith("chat/loop: agent: an agent task must offer tools")
