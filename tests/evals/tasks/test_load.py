@@ -319,3 +319,52 @@ def test_an_agent_block_without_tools_is_reported(tmp_path):
     )
     problems = validate_tasks(load_tasks(path.parent))
     assert len(problems) == 1 and problems[0].endswith("chat/loop: agent: an agent task must offer tools")
+
+
+# ---------------------------------------------------------------- limits and collecting every error
+
+
+def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    lines = ["a: &a ['xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxxxxxxx']"]
+    for i in range(1, 12):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}]")
+    text = "\n".join(lines) + "\nmessages: [{role: user, content: hi}]\nchecks: [{contains: hi}]\n"
+    path = write(tmp_path / "chat" / "bomb.yaml", text + "reference: {content: hi}\n")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="expands to over"):
+        load_tasks(path)
+    assert time.monotonic() - started < 5
+
+
+def test_an_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evals.tasks import load
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    path = write(tmp_path / "chat" / "big.yaml", CHAT + "# " + "x" * 200 + "\n")
+    with pytest.raises(InputError, match="the limit is 100"):
+        load_tasks(path)
+
+
+def test_load_checked_lists_every_invalid_task_and_keeps_the_rest(tmp_path: Path) -> None:
+    from evals.tasks.load import load_checked
+
+    write(tmp_path / "chat" / "good.yaml", CHAT)
+    write(tmp_path / "chat" / "broken.yaml", "messages: [")
+    write(tmp_path / "chat" / "wrong.yaml", CHAT.replace("{content: Paris}", "{content: Lyon}"))
+    write(
+        tmp_path / "chat" / "list.yaml",
+        f"- id: chat/named\n  {CHAT.replace(chr(10), chr(10) + '  ')}\n- {{}}\n",
+    )
+    write(tmp_path / "chat" / "badcheck.yaml", CHAT.replace("contains: Paris", "contain: Paris"))
+    valid, problems = load_checked([tmp_path])
+    assert [t.id for t in valid] == ["chat/good", "chat/named"]
+    text = "\n".join(problems)
+    assert len(problems) == 4, text
+    assert "broken.yaml: line" in text
+    assert "wrong.yaml: chat/wrong: reference fails its own checks: checks[0] (contains)" in text
+    assert "list.yaml: [1].messages" in text
+    assert "badcheck.yaml: checks[0]: unknown check 'contain'" in text
