@@ -368,3 +368,17 @@ def test_load_checked_lists_every_invalid_task_and_keeps_the_rest(tmp_path: Path
     assert "wrong.yaml: chat/wrong: reference fails its own checks: checks[0] (contains)" in text
     assert "list.yaml: [1].messages" in text
     assert "badcheck.yaml: checks[0]: unknown check 'contain'" in text
+
+
+def test_starter_suite_has_sixty_tasks_with_tested_code_loops_and_long_needles() -> None:
+    from evals.providers.base import estimate_tokens
+
+    tasks = load_tasks(REPO / "golden_tasks")
+    assert len(tasks) >= 60
+    names = Counter(next(iter(c)) for t in tasks for c in t.checks)
+    assert sum(1 for t in tasks if t.tier == "coding" and any("python_tests" in c for c in t.checks)) >= 8
+    assert sum(1 for t in tasks if t.agent is not None) >= 3
+    assert names["no_tool_call"] >= 2 and names["json_schema"] >= 10
+    long = [t for t in tasks if t.tier == "long_context" and estimate_tokens(t.messages) >= 30_000]
+    assert len(long) >= 2
+    assert any(t.id.startswith("agent/bfcl/") for t in tasks)
