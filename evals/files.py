@@ -18,6 +18,8 @@ import yaml
 
 from evals.errors import InputError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same safe subset
+
 
 def read_text(path: str | Path) -> str:
     """A UTF-8 text file's content; a missing, unreadable or non-UTF-8 file names the file."""
@@ -35,9 +37,18 @@ def read_text(path: str | Path) -> str:
 
 
 def parse_yaml(text: str, path: str | Path) -> Any:
-    """YAML text via safe_load; a syntax error names the file and the line."""
+    """YAML text via safe_load; a syntax error names the file and the line.
+
+    JSON is YAML, and a file that is JSON (machine-written tasks, e.g. a BFCL import) is read by
+    the json module, ~30x faster than YAML's Python-side constructor; anything else goes to YAML.
+    """
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            pass  # YAML flow style, not JSON: let YAML read it (and report its errors)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None

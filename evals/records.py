@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 RESULT_VERSION = 1
 TIERS = ("coding", "agent", "long_context", "chat", "extraction")
@@ -122,6 +122,7 @@ class Task(BaseModel):
     agent: dict[str, Any] | None = None
     reference: Reference
     source: str | None = None  # file the task was loaded from (not part of the hash)
+    _compiled: Any = PrivateAttr(default=None)  # evals.checks.registry.compiled() keeps built checks here
 
     def content_hash(self) -> str:
         """Stable hash of what is sent to the model and how it is graded."""

@@ -14,46 +14,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from evals.checks.base import CheckFn, SpecError, ToolIndex, clip, tool_index
 from evals.checks.tool_values import OPTIONAL, is_json, json_type, type_error, value_matches
 from evals.records import CheckResult, Response, ToolCall
 
 OPENAI_TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 STRING_MODES = ("normalized", "exact")
 ORDERS = ("any", "strict")
+RULES = ("json", "bfcl")
 
-ToolIndex = dict[str, dict[str, Any]]  # offered tool name -> its `parameters` JSON schema
-CheckFn = Callable[[Response, "ToolIndex | None"], CheckResult]  # what every check builder returns
-
-
-class SpecError(ValueError):
-    """A bad check spec. `field` is the sub-field (e.g. `args.city`) under the check's own field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+__all__ = ["CheckFn", "SpecError", "ToolCallCheck", "ToolIndex", "clip", "openai_tool_name", "tool_index"]
 
 
 def openai_tool_name(name: str) -> str:
     """The name a tool is offered under: OpenAI allows `[A-Za-z0-9_-]{1,64}` (`math.factorial` →
     `math_factorial`, as BFCL does for function-calling models)."""
     return re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64] or "_"
-
-
-def tool_index(tools: Sequence[dict[str, Any]] | None) -> ToolIndex | None:
-    """Offered tools by name; None when the task offers none (schema-based checks are then skipped)."""
-    if not tools:
-        return None
-    index: ToolIndex = {}
-    for tool in tools:
-        fn = tool.get("function") if isinstance(tool, dict) else None
-        if isinstance(fn, dict) and isinstance(fn.get("name"), str):
-            params = fn.get("parameters")
-            index[fn["name"]] = params if isinstance(params, dict) else {}
-    return index
 
 
 # ---------------------------------------------------------------- the spec
@@ -76,12 +55,6 @@ class Mismatch:
 
     failure: str
     reason: str
-
-
-def clip(text: Any, limit: int = 80) -> str:
-    """A value shortened for a failure reason (non-strings shown as JSON)."""
-    s = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False, default=str)
-    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def parse_arguments(raw: Any) -> tuple[dict[str, Any] | None, Mismatch | None]:
@@ -112,6 +85,7 @@ def match_call(
     tools: ToolIndex | None,
     strings: str = "normalized",
     extra_args: bool = False,
+    rules: str = "json",
 ) -> Mismatch | None:
     """Compare one sent call with one expected call; None when it matches."""
     if tools is not None and call.name not in tools:
@@ -135,18 +109,36 @@ def match_call(
             return Mismatch("unexpected_argument", f"argument {key!r} is not in the schema of {call.name!r}")
         if key not in expected.args and not extra_args:
             return Mismatch("unexpected_argument", f"argument {key!r} is not expected by the check")
+    defaults = {k: v for k, v in args.items() if _is_default(v, props.get(k), expected.args.get(k), strings)}
     for key, value in args.items():
-        if key in props and (err := type_error(value, props[key], repr(key))):
+        if key in defaults or key not in props:
+            continue
+        if err := type_error(value, props[key], repr(key), floats_in_arrays=rules == "bfcl"):
             return Mismatch("wrong_type", err)
     for key, value in args.items():
         alts = [a for a in expected.args.get(key, ()) if a != OPTIONAL]
-        if key in expected.args and not any(value_matches(value, a, strings) for a in alts):
+        if (
+            key in expected.args
+            and key not in defaults
+            and not any(value_matches(value, a, strings) for a in alts)
+        ):
             wanted = f"among accepted {clip(alts)}" if alts else "expected: the check wants it omitted"
             return Mismatch("wrong_value", f"argument {key!r} = {clip(value)} not {wanted}")
     missing = [k for k in expected.required_args() if k not in args]
     if missing:
         return Mismatch("missing_required", f"missing argument(s) {missing} the check requires")
     return None
+
+
+def _is_default(value: Any, prop: Any, alts: tuple[Any, ...] | None, strings: str) -> bool:
+    """Sending the schema's default counts as leaving the argument out, when the check allows that
+    (`""` among its accepted values) or lists the default itself (even off the declared type)."""
+    if not isinstance(prop, dict) or "default" not in prop or alts is None:
+        return False
+    default = prop["default"]
+    if not (value == default and type(value) is type(default)):
+        return False
+    return OPTIONAL in alts or any(value_matches(value, a, strings) for a in alts if a != OPTIONAL)
 
 
 def _max_matching(ok: list[list[bool]]) -> list[int | None]:
@@ -172,12 +164,22 @@ def _max_matching(ok: list[list[bool]]) -> list[int | None]:
 
 @dataclass(frozen=True)
 class ToolCallCheck:
-    """`tool_call`: the response must make exactly the expected calls (any order unless strict)."""
+    """`tool_call`: the response must make exactly the expected calls (any order unless strict).
 
+    `rules: bfcl` adds BFCL's one rule that JSON does not share (no ints in float arrays); the
+    importer sets it so imported tasks grade as BFCL grades them.
+    """
+
+    name: ClassVar[str] = "tool_call"
     calls: tuple[ExpectedCall, ...]
     order: str = "any"
     strings: str = "normalized"
     extra_args: bool = False
+    rules: str = "json"
+
+    @classmethod
+    def build(cls, spec: Any) -> ToolCallCheck:
+        return build_tool_call(spec)
 
     def __call__(self, response: Response, tools: ToolIndex | None = None) -> CheckResult:
         sent = response.tool_calls
@@ -194,7 +196,7 @@ class ToolCallCheck:
         return self._any_order(sent, tools)
 
     def _match(self, exp: ExpectedCall, call: ToolCall, tools: ToolIndex | None) -> Mismatch | None:
-        return match_call(exp, call, tools, self.strings, self.extra_args)
+        return match_call(exp, call, tools, self.strings, self.extra_args, self.rules)
 
     def _strict(self, sent: list[ToolCall], tools: ToolIndex | None) -> CheckResult:
         for i, (exp, call) in enumerate(zip(self.calls, sent, strict=True)):
@@ -255,7 +257,7 @@ def build_tool_call(spec: Any) -> ToolCallCheck:
     """`{name, args}` for one call or `{calls: [...], order: any|strict}` for parallel calls."""
     if not isinstance(spec, dict):
         raise SpecError("expected {name: ..., args: {...}} or {calls: [...]}")
-    valid = ("name", "args", "calls", "order", "strings", "extra_args")
+    valid = ("name", "args", "calls", "order", "strings", "extra_args", "rules")
     for key in spec:
         if key not in valid:
             raise SpecError(f"unknown option {key!r}; valid: {', '.join(valid)}", str(key))
@@ -276,19 +278,30 @@ def build_tool_call(spec: Any) -> ToolCallCheck:
         order=_choice(spec, "order", ORDERS),
         strings=_choice(spec, "strings", STRING_MODES),
         extra_args=extra,
+        rules=_choice(spec, "rules", RULES),
     )
 
 
-def build_no_tool_call(spec: Any) -> CheckFn:
+@dataclass(frozen=True)
+class NoToolCall:
     """`no_tool_call: {}`: the right answer is text (relevance detection), any call is a failure."""
-    if spec not in (None, {}):
-        raise SpecError("takes no options: write `no_tool_call: {}`")
 
-    def check(response: Response, tools: ToolIndex | None = None) -> CheckResult:
+    name: ClassVar[str] = "no_tool_call"
+
+    @classmethod
+    def build(cls, spec: Any) -> NoToolCall:
+        if spec not in (None, {}):
+            raise SpecError("takes no options: write `no_tool_call: {}`")
+        return cls()
+
+    def __call__(self, response: Response, tools: ToolIndex | None = None) -> CheckResult:
         if response.tool_calls:
             names = ", ".join(c.name for c in response.tool_calls)
             reason = f"expected no tool call, got {len(response.tool_calls)} ({names})"
             return CheckResult(False, 0.0, reason, "unexpected_call")
         return CheckResult(True, 1.0, "no tool call")
 
-    return check
+
+def build_no_tool_call(spec: Any) -> CheckFn:
+    """Kept for callers of the function form."""
+    return NoToolCall.build(spec)

@@ -4,7 +4,10 @@ BFCL (ShishirPatil/gorilla, `ast_checker.py`) is the reference most teams know, 
 answers only grade fairly under its rules:
 
 - each expected argument maps to a list of accepted values; a scalar means a one-value list;
-- `""` in the list means the argument may be omitted (it never matches a value that was sent);
+- `""` in the list means the argument may be omitted (it never matches a value that was sent,
+  except the schema's own `default`: sending the default is the same as leaving it out);
+- a sent value equal to the schema's `default` and to an accepted value passes even when it is
+  not of the declared type (BFCL answers list such defaults, e.g. `null` for a string);
 - strings compare *normalized* by default, like BFCL: case-insensitive, ignoring whitespace and the
   characters ``,./-_*^``, with ``'`` read as ``"`` (so "New York, NY" == "new york,ny");
   `strings: exact` compares them after strip only;
@@ -66,8 +69,12 @@ def _has_type(value: Any, kind: str) -> bool:
     return True if check is None else check(value)  # unknown types ("any") accept everything
 
 
-def type_error(value: Any, schema: Any, path: str) -> str | None:
-    """First JSON-schema `type` mismatch in value (recursing into items and properties), or None."""
+def type_error(value: Any, schema: Any, path: str, floats_in_arrays: bool = False) -> str | None:
+    """First JSON-schema `type` mismatch in value (recursing into items and properties), or None.
+
+    `floats_in_arrays` is BFCL's rule: an int is accepted for a float argument but not as an item
+    of a float array (`[1, 2.5]` for `array of float` is a type error there).
+    """
     if not isinstance(schema, dict):
         return None
     declared = schema.get("type")
@@ -75,14 +82,18 @@ def type_error(value: Any, schema: Any, path: str) -> str | None:
         kinds = [_TYPE_ALIASES.get(k, k) for k in (declared if isinstance(declared, list) else [declared])]
         if not any(_has_type(value, str(k)) for k in kinds):
             return f"argument {path}: expected {' or '.join(map(str, kinds))}, got {json_type(value)}"
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        float_items = floats_in_arrays and _TYPE_ALIASES.get(items.get("type"), items.get("type")) == "number"
         for i, item in enumerate(value):
-            if err := type_error(item, schema["items"], f"{path}[{i}]"):
+            if float_items and isinstance(item, int) and not isinstance(item, bool):
+                return f"argument {path}[{i}]: expected a float item, got integer {item} (BFCL rule)"
+            if err := type_error(item, items, f"{path}[{i}]", floats_in_arrays):
                 return err
     props = schema.get("properties")
     if isinstance(value, dict) and isinstance(props, dict):
         for key, item in value.items():
-            if key in props and (err := type_error(item, props[key], f"{path}.{key}")):
+            if key in props and (err := type_error(item, props[key], f"{path}.{key}", floats_in_arrays)):
                 return err
     return None
 

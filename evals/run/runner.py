@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt, stop_after_delay
 
@@ -18,6 +18,7 @@ from evals.checks.registry import grade
 from evals.providers.base import Provider
 from evals.records import Response, Result, Task, cache_key
 from evals.run.store import ResultStore
+from evals.tasks.agent import run_agent
 
 MAX_WAIT_S = 60.0
 
@@ -105,6 +106,18 @@ async def call_with_retries(
     return response, calls
 
 
+async def attempt_cell(provider: Provider, cell: Cell, max_attempts: int, max_wall_s: float) -> Response:
+    """One attempt: a single call, or for an agent task the scripted multi-turn loop (each turn
+    with its own retries). A replay already holds the whole attempt, so it is never looped."""
+    if cell.task.agent is None or provider.kind not in ("real", "sim"):
+        return (await call_with_retries(provider, cell, max_attempts, max_wall_s))[0]
+
+    async def ask(step: Task) -> Response:
+        return (await call_with_retries(provider, replace(cell, task=step), max_attempts, max_wall_s))[0]
+
+    return await run_agent(cell.task, ask)
+
+
 def to_result(run_id: str, cell: Cell, response: Response, kind: str) -> Result:
     """Grade an answered call with the real checks; an errored call gets no verdict."""
     passed = failure = details = None
@@ -166,11 +179,12 @@ async def run_cells(
                     return
                 reserved += estimate
             try:
-                response, _calls = await call_with_retries(provider, cell, max_attempts, max_wall_s)
+                response = await attempt_cell(provider, cell, max_attempts, max_wall_s)
             finally:
                 async with lock:
                     reserved -= estimate
-            result = to_result(run_id, cell, response, provider.kind)
+            # grading may run tests in a child process: off the event loop, so calls keep flowing
+            result = await asyncio.to_thread(to_result, run_id, cell, response, provider.kind)
             store.put(cell.key, result)
             async with lock:
                 summary.completed += 1

@@ -1,30 +1,41 @@
-"""Load golden tasks from YAML and validate them: well formed at load, solvable at validate.
+"""Load golden tasks from YAML: well formed at load (validate.py then proves them solvable).
 
 `load_tasks` fails fast with an InputError naming the file and the field, because a broken task
-file is the author's to fix before anything runs. `validate_tasks` lists every remaining problem
-(tools that OpenAI would reject, checks naming tools that are not offered, references that fail
-their own checks) so `routing tasks validate` can show them all at once.
+file is the author's to fix before anything runs; given an `errors` list it instead collects one
+InputError per broken file or task and loads the rest (`tasks validate`, `eval --skip-invalid`).
+Limits keep a hostile or mistaken file from stalling a run: the file's size, and the task's size
+once YAML aliases are expanded (an alias bomb is small on disk and huge in memory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
-
-from evals.checks.registry import Check, build_checks, check_task_spec, grade
-from evals.checks.tool_call import OPENAI_TOOL_NAME, ToolCallCheck, tool_index
+from evals.checks.registry import check_task_spec
 from evals.errors import InputError, validated
-from evals.files import load_yaml
+from evals.files import parse_yaml, read_text
 from evals.records import TIERS, Task
+from evals.tasks.validate import problems_by_task, tool_problems, validate_tasks
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_TASK_CHARS",
+    "load_checked",
+    "load_tasks",
+    "tool_problems",
+    "validate_tasks",
+]
 
 TASK_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 8 * 2**20  # a task file larger than this is refused before parsing
+MAX_TASK_CHARS = 4_000_000  # a task's expanded size (≈1M tokens): past any model's context
 
 
-def load_tasks(path: str | Path, tier: str | None = None) -> list[Task]:
+def load_tasks(
+    path: str | Path, tier: str | None = None, errors: list[InputError] | None = None
+) -> list[Task]:
     """Tasks from a YAML file or, recursively, a folder of them (sorted, so runs are deterministic).
 
     A file holds one task (a mapping) or a list of tasks. A task's tier is its own `tier`, else
@@ -51,12 +62,62 @@ def load_tasks(path: str | Path, tier: str | None = None) -> list[Task]:
     tasks: list[Task] = []
     seen: dict[str, str] = {}
     for file in files:
-        for task in _load_file(file, tier):
+        for task in _load_file(file, tier, errors):
             if task.id in seen:
-                raise InputError(file, "id", f"duplicate task id {task.id!r} (also in {seen[task.id]})")
+                _fail(
+                    errors, InputError(file, "id", f"duplicate task id {task.id!r} (also in {seen[task.id]})")
+                )
+                continue
             seen[task.id] = str(file)
             tasks.append(task)
     return tasks
+
+
+def load_checked(paths: Sequence[str | Path], tier: str | None = None) -> tuple[list[Task], list[str]]:
+    """Every task that loads and validates, and one `file: id: field: message` line per problem
+    (a file that does not load, a task that does not, a task that fails validation)."""
+    errors: list[InputError] = []
+    loaded = [task for path in paths for task in load_tasks(path, tier, errors)]
+    invalid = problems_by_task(loaded)
+    problems = [str(e) for e in errors] + [line for lines in invalid.values() for line in lines]
+    return [t for t in loaded if t.id not in invalid], problems
+
+
+def _fail(errors: list[InputError] | None, error: InputError) -> None:
+    """Raise, or collect when the caller asked for every error."""
+    if errors is None:
+        raise error
+    errors.append(error)
+
+
+def _read_limited(file: Path) -> tuple[Any, bool]:
+    """The parsed file, and whether it may hold YAML aliases (whose expansion needs measuring)."""
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise InputError(file, None, f"cannot read: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(file, None, f"task file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    text = read_text(file)
+    return parse_yaml(text, file), "&" in text
+
+
+def expanded_size(value: Any, limit: int) -> int:
+    """Characters of a parsed YAML value with every alias expanded, counting stops past `limit`
+    (so an alias bomb is measured in bounded time)."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+            total += 2
+        elif isinstance(item, list):
+            stack.extend(item)
+            total += 2
+        else:
+            total += len(item) if isinstance(item, str) else 8
+    return total
 
 
 def _tier_folder(file: Path) -> tuple[str | None, str]:
@@ -67,155 +128,71 @@ def _tier_folder(file: Path) -> tuple[str | None, str]:
     return None, file.stem
 
 
-def _load_file(file: Path, tier: str | None) -> list[Task]:
-    data = load_yaml(file)
+def _load_file(file: Path, tier: str | None, errors: list[InputError] | None) -> list[Task]:
+    try:
+        data, aliased = _read_limited(file)
+    except InputError as exc:
+        _fail(errors, exc)
+        return []
     if isinstance(data, dict):
         items: list[tuple[str, Any]] = [("", data)]
     elif isinstance(data, list) and data:
         items = [(f"[{i}]", item) for i, item in enumerate(data)]
     else:
-        raise InputError(file, None, "expected a task mapping or a non-empty list of tasks")
+        _fail(errors, InputError(file, None, "expected a task mapping or a non-empty list of tasks"))
+        return []
     folder_tier, rel = _tier_folder(file)
     tasks = []
     for prefix, raw in items:
-
-        def at(name: str, prefix: str = prefix) -> str:
-            return f"{prefix}.{name}" if prefix else name
-
-        if not isinstance(raw, dict):
-            raise InputError(file, prefix or None, "expected a task mapping")
-        own = raw.get("tier")
-        if own is not None and tier is not None and own != tier:
-            raise InputError(
-                file, at("tier"), f"task tier {own!r} differs from the tier being loaded {tier!r}"
-            )
-        task_tier = own or tier or folder_tier
-        if not task_tier:
-            raise InputError(
-                file, at("tier"), f"missing; set it or put the file under a tier folder ({_tiers()})"
-            )
-        base = f"{task_tier}/{rel}" if folder_tier == task_tier else f"{task_tier}/{file.stem}"
-        default_id = base if len(items) == 1 else f"{base}-{prefix.strip('[]')}"
-        fields = {**raw, "tier": task_tier, "id": raw.get("id", default_id), "source": str(file)}
-        task = validated(Task, fields, file, prefix)
-        if not task.id.strip():
-            raise InputError(file, at("id"), "must not be empty")
-        if not task.messages:
-            raise InputError(file, at("messages"), "needs at least one message")
-        check_task_spec(task, prefix)
-        tasks.append(task)
+        try:
+            tasks.append(_load_one(file, tier, folder_tier, rel, prefix, raw, len(items), aliased))
+        except InputError as exc:
+            if errors is not None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                exc = InputError(
+                    exc.path, f"{raw['id']}: {exc.field or 'task'}", exc.message
+                )  # name the task
+            _fail(errors, exc)
     return tasks
+
+
+def _load_one(
+    file: Path,
+    tier: str | None,
+    folder_tier: str | None,
+    rel: str,
+    prefix: str,
+    raw: Any,
+    count: int,
+    aliased: bool = True,
+) -> Task:
+    def at(name: str) -> str:
+        return f"{prefix}.{name}" if prefix else name
+
+    if not isinstance(raw, dict):
+        raise InputError(file, prefix or None, "expected a task mapping")
+    if aliased and expanded_size(raw, MAX_TASK_CHARS) > MAX_TASK_CHARS:
+        raise InputError(
+            file, prefix or None, f"task expands to over {MAX_TASK_CHARS:,} characters (YAML aliases?)"
+        )
+    own = raw.get("tier")
+    if own is not None and tier is not None and own != tier:
+        raise InputError(file, at("tier"), f"task tier {own!r} differs from the tier being loaded {tier!r}")
+    task_tier = own or tier or folder_tier
+    if not task_tier:
+        raise InputError(
+            file, at("tier"), f"missing; set it or put the file under a tier folder ({_tiers()})"
+        )
+    base = f"{task_tier}/{rel}" if folder_tier == task_tier else f"{task_tier}/{file.stem}"
+    default_id = base if count == 1 else f"{base}-{prefix.strip('[]')}"
+    fields = {**raw, "tier": task_tier, "id": raw.get("id", default_id), "source": str(file)}
+    task = validated(Task, fields, file, prefix)
+    if not task.id.strip():
+        raise InputError(file, at("id"), "must not be empty")
+    if not task.messages:
+        raise InputError(file, at("messages"), "needs at least one message")
+    check_task_spec(task, prefix)
+    return task
 
 
 def _tiers() -> str:
     return ", ".join(TIERS)
-
-
-def validate_tasks(tasks: Iterable[Task]) -> list[str]:
-    """Every problem found, one line each, starting with the file and the task id; [] when all good."""
-    problems: list[str] = []
-    for task in tasks:
-        where = f"{task.source or '<no file>'}: {task.id}"
-        found = _task_problems(task)
-        problems.extend(f"{where}: {p}" for p in found)
-    return problems
-
-
-def _task_problems(task: Task) -> list[str]:
-    problems: list[str] = []
-    if task.tier not in TIERS:
-        problems.append(f"tier: unknown tier {task.tier!r}; valid: {_tiers()}")
-    for i, message in enumerate(task.messages):
-        if not isinstance(message.get("role"), str) or message["role"] not in _ROLES:
-            problems.append(f"messages[{i}].role: must be one of {', '.join(_ROLES)}")
-    problems.extend(tool_problems(task.tools))
-    if task.agent is not None:
-        # Scripted multi-turn loops are part of the schema but the runner sends one turn only;
-        # running such a task would grade the wrong thing, so it is refused rather than half-run.
-        problems.append("agent: scripted multi-turn loops are not supported by this version's runner")
-    try:
-        checks = build_checks(task)
-    except InputError as exc:
-        return [*problems, f"{exc.field}: {exc.message}"]
-    problems.extend(_tool_check_problems(task, checks))
-    verdict = grade(task, task.reference.as_response())
-    if not verdict.passed:
-        bad = next((d for d in verdict.details if not d["passed"]), {})
-        field = bad.get("field") or "reference"
-        problems.append(
-            f"reference fails its own checks: {field} ({bad.get('check')}): "
-            f"{bad.get('reason')} [{verdict.failure}]"
-        )
-    return problems
-
-
-_ROLES = ("system", "user", "assistant", "tool", "developer")
-
-
-def tool_problems(tools: list[dict[str, Any]] | None) -> list[str]:
-    """Problems that would make a provider reject the task's `tools` (OpenAI function schema)."""
-    problems: list[str] = []
-    seen: set[str] = set()
-    for i, tool in enumerate(tools or []):
-        at = f"tools[{i}]"
-        if not isinstance(tool, dict) or tool.get("type") != "function":
-            problems.append(f"{at}.type: must be 'function'")
-            continue
-        fn = tool.get("function")
-        if not isinstance(fn, dict):
-            problems.append(f"{at}.function: must be a mapping with name and parameters")
-            continue
-        name = fn.get("name")
-        if not isinstance(name, str) or not OPENAI_TOOL_NAME.match(name):
-            problems.append(f"{at}.function.name: {name!r} must match [A-Za-z0-9_-]{{1,64}}")
-        elif name in seen:
-            problems.append(f"{at}.function.name: duplicate tool name {name!r}")
-        else:
-            seen.add(name)
-        problems.extend(f"{at}.function.parameters: {p}" for p in _parameter_problems(fn.get("parameters")))
-    return problems
-
-
-def _parameter_problems(params: Any) -> list[str]:
-    if params is None:
-        return []  # OpenAI allows a function without parameters
-    if not isinstance(params, dict) or params.get("type") != "object":
-        return ["must be a JSON schema with type: object"]
-    problems = []
-    props = params.get("properties", {})
-    if not isinstance(props, dict):
-        return ["properties must be a mapping"]
-    required = params.get("required", [])
-    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
-        problems.append("required must be a list of property names")
-    else:
-        problems.extend(f"required {r!r} is not in properties" for r in required if r not in props)
-    try:
-        Draft202012Validator.check_schema(params)
-    except SchemaError as exc:
-        problems.append(f"invalid JSON schema: {exc.message}")
-    return problems
-
-
-def _tool_check_problems(task: Task, checks: list[Check]) -> list[str]:
-    """tool_call checks must name an offered tool and only arguments from its schema."""
-    tools = tool_index(task.tools)
-    problems = []
-    for check in checks:
-        if not isinstance(check.fn, ToolCallCheck):
-            continue
-        if tools is None:
-            problems.append(f"{check.field}: tool_call check but the task offers no tools")
-            continue
-        for call in check.fn.calls:
-            if call.name not in tools:
-                offered = ", ".join(sorted(tools))
-                problems.append(f"{check.field}: names {call.name!r}, not an offered tool ({offered})")
-                continue
-            props = tools[call.name].get("properties") or {}
-            problems.extend(
-                f"{check.field}: argument {arg!r} is not in the parameters of {call.name!r}"
-                for arg in call.args
-                if arg not in props
-            )
-    return problems

@@ -12,20 +12,30 @@ from routing.app.evaluate import check_tasks, execute, load_snapshots_if_any, lo
 from routing.config import Config
 
 
-def choose_tasks(config: Config, tasks_path: str | None, tiers: str | None) -> list[Task]:
+def choose_tasks(
+    config: Config,
+    tasks_path: str | None,
+    tiers: str | None,
+    skip_invalid: bool = False,
+    on_invalid: Callable[[str], None] | None = None,
+) -> list[Task]:
     """The tasks of --tasks (optionally narrowed to --tiers), else every chosen tier's own tasks."""
     if not tasks_path:
-        return [t for group in load_tier_tasks(config, config.select_tiers(tiers)).values() for t in group]
+        chosen = load_tier_tasks(config, config.select_tiers(tiers), skip_invalid, on_invalid)
+        return [t for group in chosen.values() for t in group]
     from evals.tasks.load import load_tasks
 
-    found = load_tasks(config.resolve(tasks_path))
+    errors: list[InputError] = [] if skip_invalid else None  # type: ignore[assignment]
+    found = load_tasks(config.resolve(tasks_path), errors=errors)
+    for error in errors or []:
+        if on_invalid:
+            on_invalid(str(error))
     if tiers:
         wanted = set(config.select_tiers(tiers))
         found = [t for t in found if t.tier in wanted]
     if not found:
         raise InputError(tasks_path, None, "no golden tasks found")
-    check_tasks(found)
-    return found
+    return check_tasks(found, skip_invalid, on_invalid)
 
 
 def choose_models(
@@ -59,8 +69,10 @@ def run_eval(
     resume: str | None,
     on_result: Callable[[Result], None] | None = None,
     on_start: Callable[[str, int], None] | None = None,
+    skip_invalid: bool = False,
+    on_invalid: Callable[[str], None] | None = None,
 ) -> RunSummary:
-    tasks = choose_tasks(config, tasks_path, tiers)
+    tasks = choose_tasks(config, tasks_path, tiers, skip_invalid, on_invalid)
     replay = None
     if mode == "replay" and source is not None:
         from evals.providers.replay import ReplayProvider

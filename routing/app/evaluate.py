@@ -42,16 +42,31 @@ def load_snapshots_if_any(config: Config, folder: Path | None = None) -> list[Ra
     return load_snapshots(chosen) if chosen.exists() else []
 
 
-def check_tasks(tasks: Sequence[Task]) -> None:
-    """Refuse to run tasks that cannot be graded: the first problem names the file and task."""
-    from evals.tasks.load import validate_tasks
+def check_tasks(
+    tasks: Sequence[Task], skip_invalid: bool = False, on_invalid: Callable[[str], None] | None = None
+) -> list[Task]:
+    """The tasks that can be graded. Invalid ones are refused, each named (file, id, field),
+    unless `skip_invalid`: then each problem goes to `on_invalid` and the rest run."""
+    from evals.tasks.validate import problems_by_task
 
-    problems = validate_tasks(tasks)
-    if problems:
-        raise InputError(None, None, problems[0])
+    invalid = problems_by_task(tasks)
+    lines = [line for found in invalid.values() for line in found]
+    if lines and not skip_invalid:
+        raise InputError(
+            None, None, f"{len(invalid)} invalid task(s) (or pass --skip-invalid):\n" + "\n".join(lines)
+        )
+    for line in lines:
+        if on_invalid:
+            on_invalid(line)
+    return [t for t in tasks if t.id not in invalid]
 
 
-def load_tier_tasks(config: Config, tiers: Sequence[str]) -> dict[str, list[Task]]:
+def load_tier_tasks(
+    config: Config,
+    tiers: Sequence[str],
+    skip_invalid: bool = False,
+    on_invalid: Callable[[str], None] | None = None,
+) -> dict[str, list[Task]]:
     """Each tier's golden tasks from its configured folder, validated."""
     from evals.tasks.load import load_tasks
 
@@ -64,8 +79,10 @@ def load_tier_tasks(config: Config, tiers: Sequence[str]) -> dict[str, list[Task
         if not found:
             raise InputError(config.source, f"tiers.{name}.tasks", f"no golden tasks in {folder}")
         tasks[name] = found
-    check_tasks([t for group in tasks.values() for t in group])
-    return tasks
+    valid = {
+        t.id for t in check_tasks([t for group in tasks.values() for t in group], skip_invalid, on_invalid)
+    }
+    return {tier: [t for t in group if t.id in valid] for tier, group in tasks.items()}
 
 
 def estimate_cell_usd(prices: Prices) -> Callable[[Cell], float | None]:

@@ -118,10 +118,10 @@ def test_eval_prints_run_id_last_then_score_export_and_recommend_results(project
     data = yaml.safe_load(scored.output)
     assert data["run_id"] == run_id
     assert {s["model"] for s in data["scores"]} == {"a/cheap", "b/dear"}
-    assert all(s["n"] == 10 for s in data["scores"])  # 5 chat tasks x 2 repeats
+    assert all(s["n"] == 24 for s in data["scores"])  # 12 chat tasks x 2 repeats
     export = project / "results.jsonl"
     assert invoke(project, "results", "export", run_id, "--out", str(export)).exit_code == 0
-    assert len(export.read_text().splitlines()) == 20
+    assert len(export.read_text().splitlines()) == 48  # 24 attempts x 2 models
     decided = invoke(project, "recommend", "--results", str(export), "--date", DAY)
     assert decided.exit_code == 0, decided.output
     report = (project / "reports" / DAY / "report.md").read_text()
@@ -289,3 +289,26 @@ def test_recommend_replay_regrades_recorded_responses(project):
     evaluated = invoke(project, "eval", "--replay", str(replay), "--tiers", "chat")
     assert evaluated.exit_code == 0, evaluated.output
     assert evaluated.output.strip().splitlines()[-1].startswith("replay-")
+
+
+def test_tasks_validate_exits_1_listing_every_bad_task(tmp_path):
+    from click.testing import CliRunner
+
+    from routing.cli import main
+
+    folder = tmp_path / "chat"
+    folder.mkdir()
+    good = "messages: [{role: user, content: hi}]\nchecks: [{contains: hi}]\nreference: {content: hi}\n"
+    (folder / "good.yaml").write_text(good)
+    (folder / "wrong.yaml").write_text(good.replace("{content: hi}", "{content: bye}"))
+    (folder / "broken.yaml").write_text("messages: [")
+    runner = CliRunner()
+    result = runner.invoke(main, ["tasks", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "wrong.yaml: chat/wrong: reference fails its own checks" in result.output
+    assert "broken.yaml: line" in result.output
+    assert "2 problem(s); 1 valid task(s)" in result.output
+    (folder / "wrong.yaml").unlink()
+    (folder / "broken.yaml").unlink()
+    ok = runner.invoke(main, ["tasks", "validate", str(tmp_path)])
+    assert ok.exit_code == 0 and "1 tasks valid" in ok.output

@@ -28,7 +28,7 @@ def _first_task(project: Path) -> Path:
 
 CASES = {
     "routing.yaml": (lambda p: p / "routing.yaml", lambda p, f: ["recommend", "--simulate"]),
-    "golden task": (_first_task, lambda p, f: ["tasks", "validate"]),
+    "golden task": (_first_task, lambda p, f: ["recommend", "--simulate", "--tiers", "chat"]),
     "policy": (lambda p: p / "policies" / "current.yaml", lambda p, f: ["recommend", "--simulate"]),
     "results JSONL": (lambda p: p / "results.jsonl", lambda p, f: ["recommend", "--results", str(f)]),
     "replay JSONL": (lambda p: p / "replay.jsonl", lambda p, f: ["recommend", "--replay", str(f)]),

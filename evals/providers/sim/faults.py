@@ -94,3 +94,38 @@ def text_faults(ref: Response, rng: random.Random) -> list[Response]:
     rng.shuffle(candidates)
     candidates.append(Response(content=REFUSAL, finish_reason="stop"))
     return candidates
+
+
+_CODE_MUTATIONS = (
+    ("<=", "<"),
+    (">=", ">"),
+    (" < ", " <= "),
+    (" > ", " >= "),
+    ("==", "!="),
+    (" + 1", ""),
+    (" - 1", ""),
+    ("True", "False"),
+    (".strip(", ".rstrip("),
+    ("return ", "return None  # "),
+)
+
+
+def code_faults(ref: Response, rng: random.Random) -> list[Response]:
+    """Wrong code the way models get code wrong: an off-by-one, a flipped test, a stub, cut short."""
+    text = ref.content or ""
+    candidates = [
+        Response(content=text.replace(old, new, 1), finish_reason="stop")
+        for old, new in _CODE_MUTATIONS
+        if old in text
+    ]
+    rng.shuffle(candidates)
+    cut = text[: max(1, len(text) * 2 // 3)]
+    candidates.append(Response(content=cut, finish_reason="length"))
+    return candidates
+
+
+def agent_turn(task: Task, ref_turn: Response, kind: str | None, rng: random.Random) -> Response:
+    """A failing attempt's wrong turn: a bad call where the reference calls, else a wrong answer."""
+    if ref_turn.tool_calls:
+        return tool_fault(task, ref_turn, kind or "wrong_value")
+    return text_faults(ref_turn, rng)[0]

@@ -21,9 +21,10 @@ import yaml
 from evals.checks.registry import grade
 from evals.providers.base import estimate_tokens
 from evals.providers.litellm_adapter import import_litellm, to_response
-from evals.providers.sim.faults import text_faults, tool_fault
+from evals.providers.sim.faults import agent_turn, code_faults, text_faults, tool_fault
 from evals.records import Response, Task
 from evals.stats import normal_quantile
+from evals.tasks.agent import reference_turn, reference_turns
 
 PROVIDER = "sim"
 LATENCY_KEY = "sim_latency_ms"  # the decided latency travels from the handler in _hidden_params
@@ -95,12 +96,26 @@ def simulated_answer(task: Task, outcome: Outcome) -> Response:
     if task.tools and (ref.tool_calls or any("no_tool_call" in c for c in task.checks)):
         kinds = [outcome.failure_kind or "wrong_value", "wrong_value", "missing_required", "no_call"]
         candidates = [tool_fault(task, ref, kind) for kind in kinds]
+    elif any("python_tests" in c for c in task.checks):
+        candidates = [*code_faults(ref, rng), *text_faults(ref, rng)]
     else:
         candidates = text_faults(ref, rng)
     for candidate in candidates:
         if not grade(task, candidate).passed:
             return candidate
     return candidates[-1]
+
+
+def simulated_turn(task: Task, outcome: Outcome, turn: int) -> Response:
+    """An agent task's answer at one turn: the reference's turn, except at the one turn where a
+    failing attempt goes wrong (a tool-calling turn when the reference has any)."""
+    ref_turn = reference_turn(task, turn)
+    if outcome.success:
+        return ref_turn
+    rng = random.Random(outcome.rng_seed)
+    call_turns = sorted({int(c.get("turn", 0)) for c in task.reference.tool_calls})
+    wrong_at = rng.choice(call_turns or list(range(reference_turns(task))))
+    return agent_turn(task, ref_turn, outcome.failure_kind, rng) if turn == wrong_at else ref_turn
 
 
 @dataclass
@@ -146,7 +161,11 @@ def _handler_class(litellm: Any) -> Any:
             task = _WORLD.tasks[sim["task_id"]]
             profile = profile_for(model, _WORLD.default, _WORLD.models)
             outcome = decide(profile, model, task, int(sim.get("repeat", 0)), _WORLD.seed)
-            answer = simulated_answer(task, outcome)
+            if task.agent is not None:  # which turn: the assistant messages added since the task's own
+                turn = sum(m.get("role") == "assistant" for m in messages[len(task.messages) :])
+                answer = simulated_turn(task, outcome, turn)
+            else:
+                answer = simulated_answer(task, outcome)
             prompt_tokens = estimate_tokens([messages, task.tools])
             body = answer.content or json.dumps([c.arguments for c in answer.tool_calls])
             completion = estimate_tokens(body) + profile.reasoning_tokens

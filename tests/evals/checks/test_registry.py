@@ -259,3 +259,38 @@ def test_grade_tool_call_uses_the_task_tools() -> None:
     assert grade(task, Response(tool_calls=[ToolCall("f", '{"x": 1}')])).passed
     assert grade(task, Response(tool_calls=[ToolCall("g", '{"x": 1}')])).failure == "hallucinated_function"
     assert grade(task, Response(tool_calls=[ToolCall("f", '{"x": "1"}')])).failure == "wrong_type"
+
+
+# ---------------------------------------------------------------- built once
+
+
+def test_a_backtracking_regex_gives_up_within_its_time_limit() -> None:
+    import time
+
+    started = time.monotonic()
+    result = run({"regex": {"pattern": "(a|aa)+$", "timeout_s": 0.2}}, "a" * 60 + "b")
+    assert time.monotonic() - started < 3
+    assert (result.passed, result.failure) == (False, "regex_timeout")
+
+
+def test_checks_are_built_once_per_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    task = make_task([{"contains": "x"}, {"json_schema": {"type": "string"}}])
+    builds = []
+    real = checks.build_check
+    monkeypatch.setattr(checks, "build_check", lambda *a, **k: builds.append(a) or real(*a, **k))
+    for _ in range(5):
+        grade(task, Response(content='"x"'))
+    assert len(builds) == 2
+    replaced = task.model_copy(update={"checks": [{"contains": "y"}]})
+    assert not grade(replaced, Response(content='"x"')).passed  # new checks, rebuilt
+    assert len(builds) == 3
+
+
+def test_checks_are_frozen_dataclasses() -> None:
+    import dataclasses
+
+    for spec in ({"contains": "a"}, {"regex": "a"}, {"equals": "a"}, {"json_schema": {"type": "object"}}):
+        built = build_check(spec).fn
+        assert dataclasses.is_dataclass(built)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.name = "other"  # type: ignore[misc]

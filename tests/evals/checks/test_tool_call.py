@@ -317,3 +317,55 @@ def test_bad_specs_raise_spec_error_with_field(spec, field: str | None, text: st
 def test_no_tool_call_takes_no_options() -> None:
     with pytest.raises(SpecError, match="no options"):
         build_no_tool_call({"strict": True})
+
+
+# ---------------------------------------------------------------- BFCL rule details
+
+STATS = {
+    "type": "function",
+    "function": {
+        "name": "stats",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "values": {"type": "array", "items": {"type": "number"}},
+                "scale": {"type": "number"},
+                "label": {"type": "string", "default": ""},
+                "limit": {"type": "integer", "default": None},
+            },
+            "required": ["values"],
+        },
+    },
+}
+
+
+def stats(args: dict, rules: str = "json", **accepted):
+    spec = {"name": "stats", "args": {"values": [[1.0, 2.5]], **accepted}, "rules": rules}
+    return build_tool_call(spec)(
+        Response(tool_calls=[ToolCall("stats", json.dumps(args))]), tool_index([STATS])
+    )
+
+
+def test_bfcl_rules_reject_ints_inside_float_arrays_but_json_rules_accept_them() -> None:
+    assert stats({"values": [1, 2.5]}).passed
+    strict = stats({"values": [1, 2.5]}, rules="bfcl")
+    assert (strict.passed, strict.failure) == (False, "wrong_type")
+    assert "float item" in strict.reason
+    assert stats({"values": [1.0, 2.5]}, rules="bfcl").passed
+    assert stats({"values": [1.0, 2.5], "scale": 2}, rules="bfcl", scale=[2.0]).passed  # top level: int ok
+
+
+def test_sending_the_default_of_an_optional_argument_is_leaving_it_out() -> None:
+    assert stats({"values": [1.0, 2.5], "label": ""}, label=["", "total"]).passed
+    assert stats({"values": [1.0, 2.5], "label": "total"}, label=["", "total"]).passed
+    wrong = stats({"values": [1.0, 2.5], "label": "other"}, label=["", "total"])
+    assert wrong.failure == "wrong_value"
+    # not allowed to be left out: the default is a wrong value like any other
+    assert stats({"values": [1.0, 2.5], "label": ""}, label=["total"]).failure == "wrong_value"
+
+
+def test_an_accepted_default_off_the_declared_type_passes() -> None:
+    # BFCL answers list the schema default (null here) for an integer argument
+    assert stats({"values": [1.0, 2.5], "limit": None}, limit=["", None, 10]).passed
+    assert stats({"values": [1.0, 2.5], "limit": None}, limit=[10]).failure == "wrong_type"
+    assert stats({"values": [1.0, 2.5], "limit": "10"}, limit=["", None, 10]).failure == "wrong_type"

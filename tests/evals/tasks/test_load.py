@@ -308,7 +308,7 @@ def test_starter_suite_agent_tier_covers_parallel_and_relevance() -> None:
     assert all(t.tools for t in agent)
 
 
-def test_agent_loops_are_refused_not_half_run(tmp_path):
+def test_an_agent_block_without_tools_is_reported(tmp_path):
     path = tmp_path / "chat" / "loop.yaml"
     path.parent.mkdir()
     path.write_text(
@@ -318,4 +318,67 @@ def test_agent_loops_are_refused_not_half_run(tmp_path):
         "agent: {tool_results: {}}\n"
     )
     problems = validate_tasks(load_tasks(path.parent))
-    assert len(problems) == 1 and "agent: scripted multi-turn loops are not supported" in problems[0]
+    assert len(problems) == 1 and problems[0].endswith("chat/loop: agent: an agent task must offer tools")
+
+
+# ---------------------------------------------------------------- limits and collecting every error
+
+
+def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    lines = ["a: &a ['xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxxxxxxx']"]
+    for i in range(1, 12):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}]")
+    text = "\n".join(lines) + "\nmessages: [{role: user, content: hi}]\nchecks: [{contains: hi}]\n"
+    path = write(tmp_path / "chat" / "bomb.yaml", text + "reference: {content: hi}\n")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="expands to over"):
+        load_tasks(path)
+    assert time.monotonic() - started < 5
+
+
+def test_an_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evals.tasks import load
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    path = write(tmp_path / "chat" / "big.yaml", CHAT + "# " + "x" * 200 + "\n")
+    with pytest.raises(InputError, match="the limit is 100"):
+        load_tasks(path)
+
+
+def test_load_checked_lists_every_invalid_task_and_keeps_the_rest(tmp_path: Path) -> None:
+    from evals.tasks.load import load_checked
+
+    write(tmp_path / "chat" / "good.yaml", CHAT)
+    write(tmp_path / "chat" / "broken.yaml", "messages: [")
+    write(tmp_path / "chat" / "wrong.yaml", CHAT.replace("{content: Paris}", "{content: Lyon}"))
+    write(
+        tmp_path / "chat" / "list.yaml",
+        f"- id: chat/named\n  {CHAT.replace(chr(10), chr(10) + '  ')}\n- {{}}\n",
+    )
+    write(tmp_path / "chat" / "badcheck.yaml", CHAT.replace("contains: Paris", "contain: Paris"))
+    valid, problems = load_checked([tmp_path])
+    assert [t.id for t in valid] == ["chat/good", "chat/named"]
+    text = "\n".join(problems)
+    assert len(problems) == 4, text
+    assert "broken.yaml: line" in text
+    assert "wrong.yaml: chat/wrong: reference fails its own checks: checks[0] (contains)" in text
+    assert "list.yaml: [1].messages" in text
+    assert "badcheck.yaml: checks[0]: unknown check 'contain'" in text
+
+
+def test_starter_suite_has_sixty_tasks_with_tested_code_loops_and_long_needles() -> None:
+    from evals.providers.base import estimate_tokens
+
+    tasks = load_tasks(REPO / "golden_tasks")
+    assert len(tasks) >= 60
+    names = Counter(next(iter(c)) for t in tasks for c in t.checks)
+    assert sum(1 for t in tasks if t.tier == "coding" and any("python_tests" in c for c in t.checks)) >= 8
+    assert sum(1 for t in tasks if t.agent is not None) >= 3
+    assert names["no_tool_call"] >= 2 and names["json_schema"] >= 10
+    long = [t for t in tasks if t.tier == "long_context" and estimate_tokens(t.messages) >= 30_000]
+    assert len(long) >= 2
+    assert any(t.id.startswith("agent/bfcl/") for t in tasks)

@@ -1,15 +1,8 @@
-"""The `routing` command line. Thin: each command parses options, calls one function, prints.
-
-Heavy imports (pydantic models, pandas, litellm) happen inside commands so `routing --help` is fast.
-Domain errors become one-line messages with exit code 1 here and only here; usage errors exit 2.
-"""
+"""The weekly commands: recommend, eval, score, results, diff, export."""
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,67 +11,17 @@ import click
 if TYPE_CHECKING:
     from evals.records import Mode
 
-CONFIG_HELP = (
-    "routing.yaml to use; relative paths inside it resolve against its folder "
-    "(paths given on the command line resolve against the current folder)."
+from routing.cli.options import (
+    ANY_PATH,
+    FILE,
+    FOLDER,
+    budget_option,
+    config_option,
+    err_console,
+    out_console,
+    replay_option,
+    simulate_option,
 )
-
-
-# Command-line paths are made absolute against the current folder before any config resolves them.
-FILE = click.Path(resolve_path=True, dir_okay=False)
-FOLDER = click.Path(resolve_path=True, file_okay=False)
-ANY_PATH = click.Path(resolve_path=True)
-
-
-simulate_option = click.option(
-    "--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere)."
-)
-replay_option = click.option("--replay", type=FILE, help="Re-grade recorded responses (JSONL).")
-budget_option = click.option(
-    "--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd)."
-)
-
-
-class RoutingGroup(click.Group):
-    """Turns domain errors into `Error: <file>: <field>: <message>` and exit code 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        from evals.errors import DomainError
-
-        try:
-            return super().invoke(ctx)
-        except DomainError as exc:
-            raise click.ClickException(str(exc)) from None
-
-
-def config_option(fn: Callable) -> Callable:
-    @click.option("--config", "config_path", default="routing.yaml", show_default=True, help=CONFIG_HELP)
-    @functools.wraps(fn)
-    def wrapper(*args: Any, config_path: str, **kwargs: Any) -> Any:
-        from routing.config import load_config
-
-        return fn(*args, config=load_config(config_path), **kwargs)
-
-    return wrapper
-
-
-def err_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def out_console() -> Any:
-    """Terminal width on a terminal; wide enough for full model ids when piped or logged."""
-    from rich.console import Console
-
-    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-
-
-@click.group(cls=RoutingGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="routing-recommender")
-def main() -> None:
-    """Eval-driven weekly LLM routing: test the leaderboard movers on your golden tasks, propose a policy."""
 
 
 def _mode(simulate: bool, replay: str | None, results: str | None = None) -> tuple[Mode, Path | None]:
@@ -124,7 +67,7 @@ class Progress:
         self.progress.stop()
 
 
-@main.command()
+@click.command()
 @simulate_option
 @replay_option
 @click.option("--results", type=FILE, help="Decide from recorded verdicts (JSONL).")
@@ -172,7 +115,7 @@ def recommend(
     print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note)
 
 
-@main.command("eval")
+@click.command("eval")
 @simulate_option
 @replay_option
 @click.option("--tasks", "tasks_path", type=ANY_PATH, help="Task file or folder (default: each tier's).")
@@ -181,6 +124,7 @@ def recommend(
 @click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
 @budget_option
 @click.option("--resume", help="Run id to resume: only missing cells are called.")
+@click.option("--skip-invalid", is_flag=True, help="Report invalid tasks and run the rest.")
 @config_option
 def eval_cmd(
     config: Any,
@@ -192,11 +136,13 @@ def eval_cmd(
     repeats: int | None,
     budget_usd: float | None,
     resume: str | None,
+    skip_invalid: bool,
 ) -> None:
     """Run golden tasks against models and store every result; prints the run id on its last line."""
     from routing.app.eval_run import run_eval
 
     mode, source = _mode(simulate, replay)
+    err = err_console()
     progress = Progress()
     try:
         summary = run_eval(
@@ -211,17 +157,18 @@ def eval_cmd(
             resume,
             on_result=progress.advance,
             on_start=progress.start,
+            skip_invalid=skip_invalid,
+            on_invalid=lambda line: err.print(f"skipped invalid task: {line}", markup=False),
         )
     finally:
         progress.stop()
-    err = err_console()
     err.print(f"{summary.completed} attempts run, {summary.reused} reused, {summary.errors} errors")
     if summary.budget_note():
         err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]")
     click.echo(summary.run_id)
 
 
-@main.command()
+@click.command()
 @click.option("--run", "run_id", help="Run id (default: the latest).")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
@@ -244,7 +191,7 @@ def score(config: Any, run_id: str | None, fmt: str) -> None:
         print_scores(out_console(), scores, chosen)
 
 
-@main.group()
+@click.group()
 def results() -> None:
     """Stored results."""
 
@@ -264,7 +211,7 @@ def results_export(config: Any, run_id: str, out: str) -> None:
     err_console().print(f"{len(rows)} results -> {out}")
 
 
-@main.command()
+@click.command()
 @click.argument("old", type=FILE)
 @click.argument("new", type=FILE)
 def diff(old: str, new: str) -> None:
@@ -277,7 +224,7 @@ def diff(old: str, new: str) -> None:
             click.echo(line)
 
 
-@main.group()
+@click.group()
 def export() -> None:
     """Export a policy for a gateway."""
 
@@ -306,94 +253,3 @@ def export_litellm(
         click.echo(text, nl=False)
 
 
-@main.group()
-def tasks() -> None:
-    """Golden tasks."""
-
-
-@tasks.command("validate")
-@click.argument("path", required=False, type=ANY_PATH)
-@config_option
-def tasks_validate(config: Any, path: str | None) -> None:
-    """Check task schemas and that each task's reference passes its own checks."""
-    from evals.tasks.load import load_tasks, validate_tasks
-
-    paths = [Path(path)] if path else [config.resolve(t.tasks) for t in config.tiers.values()]
-    loaded = [t for p in paths for t in load_tasks(p)]
-    problems = validate_tasks(loaded)
-    for problem in problems:
-        click.echo(problem, err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {len(loaded)} tasks")
-    click.echo(f"{len(loaded)} tasks valid")
-
-
-@main.group()
-def rankings() -> None:
-    """Public ranking snapshots and momentum."""
-
-
-@rankings.command("fetch")
-@click.option("--start", help="First day YYYY-MM-DD (default: the API's, 30 days before --end).")
-@click.option("--end", help="Last day YYYY-MM-DD (default: the API's, the last completed UTC day).")
-@click.option("--replace", is_flag=True, help="Overwrite stored weeks the fetched windows cover.")
-@click.option(
-    "--base-url",
-    envvar="ROUTING_OPENROUTER_BASE_URL",
-    help="OpenRouter API base (default: https://openrouter.ai/api/v1).",
-)
-@config_option
-def rankings_fetch(
-    config: Any, start: str | None, end: str | None, replace: bool, base_url: str | None
-) -> None:
-    """Fetch OpenRouter's Data API rankings-daily and the models catalog (needs OPENROUTER_API_KEY)."""
-    from routing.app.rankings import fetch
-
-    summary = fetch(config, start, end, replace=replace, base_url=base_url)
-    for line in summary.imported.lines():
-        click.echo(line, err=True)
-    for path in summary.raw:
-        click.echo(f"raw: {path}", err=True)
-    if summary.retries:
-        click.echo(f"waited {sum(summary.retries):.1f} s over {len(summary.retries)} retry(ies)", err=True)
-    click.echo(
-        f"{summary.imported.count('new')} new, {summary.imported.count('replace')} replaced, "
-        f"{summary.imported.count('unchanged')} unchanged; as of {summary.as_of}"
-    )
-
-
-@rankings.command("import")
-@click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--replace", is_flag=True, help="Overwrite stored weeks (and catalogs); says what it replaces.")
-@config_option
-def rankings_import(config: Any, files: tuple[str, ...], replace: bool) -> None:
-    """Import weekly top-N JSON/CSV, rankings-daily JSON, manual weekly YAML or /api/v1/models JSON."""
-    from routing.app.rankings import import_files
-
-    summary = import_files(config, [Path(f) for f in files], replace=replace)
-    for line in summary.lines():
-        click.echo(line, err=True)
-    click.echo(
-        f"{summary.count('new')} new, {summary.count('replace')} replaced, "
-        f"{summary.count('unchanged')} unchanged in {config.resolve(config.paths.rankings)}"
-    )
-
-
-@rankings.command("show")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--weeks", type=click.IntRange(min=1), help="Only the last N stored weeks (default: all).")
-@config_option
-def rankings_show(config: Any, fmt: str, weeks: int | None) -> None:
-    """Momentum per model and week: growth, rank and share change, 4-week trend, fast climbers."""
-    from routing.app.rankings import show
-    from routing.render.rankings import print_board, series_json
-
-    board = show(config, weeks)
-    if fmt == "json":
-        click.echo(json.dumps(series_json(board.weeks), indent=2))
-    else:
-        print_board(out_console(), board)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,56 @@
+"""What every command shares: path types, common options, the config loader, the consoles."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+CONFIG_HELP = (
+    "routing.yaml to use; relative paths inside it resolve against its folder "
+    "(paths given on the command line resolve against the current folder)."
+)
+
+
+# Command-line paths are made absolute against the current folder before any config resolves them.
+FILE = click.Path(resolve_path=True, dir_okay=False)
+FOLDER = click.Path(resolve_path=True, file_okay=False)
+ANY_PATH = click.Path(resolve_path=True)
+
+
+simulate_option = click.option(
+    "--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere)."
+)
+replay_option = click.option("--replay", type=FILE, help="Re-grade recorded responses (JSONL).")
+budget_option = click.option(
+    "--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd)."
+)
+
+
+def config_option(fn: Callable) -> Callable:
+    @click.option("--config", "config_path", default="routing.yaml", show_default=True, help=CONFIG_HELP)
+    @functools.wraps(fn)
+    def wrapper(*args: Any, config_path: str, **kwargs: Any) -> Any:
+        from routing.config import load_config
+
+        return fn(*args, config=load_config(config_path), **kwargs)
+
+    return wrapper
+
+
+def err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def out_console() -> Any:
+    """Terminal width on a terminal; wide enough for full model ids when piped or logged."""
+    from rich.console import Console
+
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+
+
