@@ -39,6 +39,7 @@ from evals.errors import DomainError
 from evals.files import dump_yaml
 from routing.config import Config
 from routing.policy import Policy, TierPolicy
+from routing.usage.ids import anchor_group, deployment_id, fallback_group, parse_deployment_id, tier_of_group
 
 WEIGHT_TOTAL = 1000  # integer weights per tier sum to this: 0.1% resolution for gray shares
 OPENROUTER_KEY = "os.environ/OPENROUTER_API_KEY"
@@ -54,39 +55,9 @@ SERVER_FAILURES = (
     "TimeoutErrorAllowedFails",
     "RateLimitErrorAllowedFails",
 )
-ROLES = ("primary", "incumbent", "gray", "anchor", "fallback")
 
 Prices = Mapping[str, tuple[float, float]]  # slug -> (input, output) USD per Mtok
-
-
-def fallback_group(tier: str, index: int) -> str:
-    """Model group name of a tier's index-th (1-based) fallback."""
-    return f"{tier}-fallback-{index}"
-
-
-def anchor_group(tier: str) -> str:
-    """Model group holding only the tier's vetted model: the first fallback of the tier group."""
-    return f"{tier}-anchor"
-
-
-def deployment_id(group: str, role: str, model: str) -> str:
-    return f"{group}:{role}:{model}"
-
-
-def parse_deployment_id(model_id: str) -> tuple[str, str, str] | None:
-    """(group, role, model) of an id this module wrote, else None (a deployment someone else configured)."""
-    parts = model_id.split(":", 2)
-    if len(parts) != 3 or parts[1] not in ROLES or not parts[0] or not parts[2]:
-        return None
-    return parts[0], parts[1], parts[2]
-
-
-def tier_of_group(group: str) -> str:
-    """The tier a model group serves (`coding-fallback-2` and `coding-anchor` serve `coding`)."""
-    if group.endswith("-anchor"):
-        return group[: -len("-anchor")]
-    head, sep, tail = group.rpartition("-fallback-")
-    return head if sep and tail.isdigit() else group
+__all__ = ["anchor_group", "fallback_group", "litellm_config", "parse_deployment_id", "tier_of_group"]
 
 
 def _litellm_params(model: str, config: Config, weight: int | None) -> dict[str, Any]:
