@@ -283,12 +283,23 @@ def export() -> None:
 @click.option("--policy", "policy_path", type=FILE, help="Default: paths.proposed.")
 @click.option("--stage", type=int, help="Rollout stage (1-based) from the rollout plan's stages.")
 @click.option("--out", type=FILE, help="Write here instead of stdout.")
+@click.option("--check", is_flag=True, help="Load the config as the proxy does; exit 1 on any problem.")
 @config_option
-def export_litellm(config: Any, policy_path: str | None, stage: int | None, out: str | None) -> None:
+def export_litellm(
+    config: Any, policy_path: str | None, stage: int | None, out: str | None, check: bool
+) -> None:
     """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
     from routing.app.export import export_litellm_yaml
 
     text = export_litellm_yaml(config, policy_path, stage)
+    if check:
+        from routing.app.litellm_check import check_litellm_text
+
+        report = check_litellm_text(text)
+        for line in [*report.notes, *(f"problem: {p}" for p in report.problems)]:
+            err_console().print(line, markup=False)
+        if not report.ok:
+            raise click.ClickException(f"{len(report.problems)} problem(s) in the exported config")
     if out:
         from evals.files import atomic_write
 
@@ -357,6 +368,12 @@ def rankings_show(config: Any, fmt: str) -> None:
         click.echo(json.dumps(momentum_json(momentum, snapshots), indent=2))
     else:
         print_momentum(out_console(), momentum, snapshots)
+
+
+from routing.cli_traffic import rollout, usage  # noqa: E402  (the groups attach to main here)
+
+main.add_command(usage)
+main.add_command(rollout)
 
 
 if __name__ == "__main__":  # pragma: no cover

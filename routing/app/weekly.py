@@ -244,6 +244,10 @@ def finish(
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     )
+    from routing.app.usage import usage_report_section
+
+    if usage_md := usage_report_section(config):  # absent, not empty, without imported usage
+        report = f"{report.rstrip()}\n\n{usage_md}"
     outputs = {
         "proposed": write_policy(policy, proposed_path),
         "report": atomic_write(out_dir / "report.md", report),
