@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The real LiteLLM proxy lives in its own environment: litellm[proxy] needs rich<14, the project pins rich 15.
+# Built once (~1.5 min on a fresh machine), reused while constraints-proxy.txt is unchanged.
+PROXY_VENV := .proxy-venv
+PROXY_STAMP := $(PROXY_VENV)/.installed
 
-.PHONY: demo test lint bench clean install
+.PHONY: demo test lint bench clean install proxy-env
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +19,18 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+$(PROXY_STAMP): constraints-proxy.txt
+	rm -rf $(PROXY_VENV)
+	$(PYTHON) -m venv $(PROXY_VENV)
+	$(PROXY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-proxy.txt 'litellm[proxy]==1.106.2'
+	touch $(PROXY_STAMP)
+
+proxy-env: $(PROXY_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/routing recommend --simulate
 
-test: $(STAMP)
+test: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/ruff check routing evals tests bench scripts
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
@@ -33,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_recommend_sim.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(PROXY_VENV) .pytest_cache

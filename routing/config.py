@@ -107,6 +107,7 @@ class Paths(_Strict):
     proposed: str = "policies/proposed.yaml"
     reports: str = "reports"
     store: str = ".routing/results.db"
+    usage: str = "reports/usage"  # imported own-traffic tables (`routing usage import`)
 
 
 class Config(_Strict):

@@ -41,3 +41,17 @@ def test_every_constraint_is_an_exact_pin(repo):
         if line.strip() and not line.startswith("#")
     ]
     assert lines and all("==" in line for line in lines), [x for x in lines if "==" not in x]
+
+
+def test_proxy_constraints_pin_the_proxy_exactly_and_never_a_compromised_release(repo):
+    """The proxy's own environment (.proxy-venv) is pinned as strictly as the project's."""
+    text = (repo / "constraints-proxy.txt").read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert lines and all("==" in line for line in lines), [x for x in lines if "==" not in x]
+    proxy = pins(text)
+    assert proxy["litellm"] == "1.106.2"
+    assert proxy["litellm"] not in COMPROMISED
+    assert int(proxy["rich"].split(".")[0]) < 14  # why the proxy cannot share the project's environment
+    assert "fastapi" in proxy and "uvicorn" in proxy  # the proxy extra really is in the pins
+    makefile = (repo / "Makefile").read_text()
+    assert "-c constraints-proxy.txt 'litellm[proxy]==1.106.2'" in makefile

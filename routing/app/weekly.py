@@ -180,6 +180,7 @@ def recommend(
     on_result: Callable[[Result], None] | None = None,
     on_start: Callable[[str, int], None] | None = None,
 ) -> WeeklyRun:
+    from routing.app.usage import usage_report_section
     from routing.publish.outputs import write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
     from routing.render.rationale import rationale_text
@@ -209,6 +210,7 @@ def recommend(
         task_sources=", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
         rankings_note=rankings_note,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        appendix=usage_report_section(config),
     )
     out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
     outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from routing.cli import rankings, tasks, weekly
+from routing.cli import rankings, tasks, traffic, weekly
 
 
 class RoutingGroup(click.Group):
@@ -43,6 +43,8 @@ for command in (
     weekly.export,
     tasks.tasks,
     rankings.rankings,
+    traffic.usage,
+    traffic.rollout,
 ):
     main.add_command(command)
 

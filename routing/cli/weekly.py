@@ -236,14 +236,28 @@ def export() -> None:
     "--rollout", "rollout_path", type=FILE, help="Rollout plan (default: newest reports/*/rollout.yaml)."
 )
 @click.option("--out", type=FILE, help="Write here instead of stdout.")
+@click.option("--check", is_flag=True, help="Load the config as the proxy does; exit 1 on any problem.")
 @config_option
 def export_litellm(
-    config: Any, policy_path: str | None, stage: int | None, rollout_path: str | None, out: str | None
+    config: Any,
+    policy_path: str | None,
+    stage: int | None,
+    rollout_path: str | None,
+    out: str | None,
+    check: bool,
 ) -> None:
     """Print a LiteLLM proxy config.yaml: one model group per tier, weights for gray shares, fallbacks."""
     from routing.app.export import export_litellm_yaml
 
     text = export_litellm_yaml(config, policy_path, stage, rollout_path)
+    if check:
+        from routing.app.litellm_check import check_litellm_text
+
+        report = check_litellm_text(text)
+        for line in [*report.notes, *(f"problem: {p}" for p in report.problems)]:
+            err_console().print(line, markup=False)
+        if not report.ok:
+            raise click.ClickException(f"{len(report.problems)} problem(s) in the exported config")
     if out:
         from evals.files import atomic_write
 

@@ -20,6 +20,8 @@ def write_weekly_outputs(
     new_label = "proposed.yaml (SIMULATED evidence)" if rec.simulated else "proposed.yaml"
     diff_md = render_diff_markdown(rec.changes, src.current_name, new_label)
     report = render_report(report_context(rec, src, diff_md))
+    if src.appendix:
+        report = f"{report.rstrip()}\n\n{src.appendix}"
     scores = json.dumps([s.to_dict() for s in rec.scores], indent=2) + "\n"
     return {
         "proposed": write_policy(rec.policy, proposed_path),

@@ -156,6 +156,7 @@ class ReportSources:
     task_sources: str = ""
     rankings_note: str | None = None
     generated_at: str = ""
+    appendix: str | None = None  # e.g. the team's own traffic section; absent, not empty, without data
 
 
 def report_context(rec: Recommendation, src: ReportSources, diff_md: str) -> dict[str, Any]:

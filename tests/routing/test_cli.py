@@ -214,7 +214,7 @@ def test_export_stage_reads_the_stored_rollout_plan(project):
         if d["model_name"] == "coding"
     }
     assert coding["primary"] == 100 and sum(coding.values()) == 1000  # 10%: the stored plan's first stage
-    assert "rollout stage 1: 10%" in result.output
+    assert "rollout stage 1: stage share 10%" in result.output
     plan["tiers"][0]["candidate"] = "someone/else"
     plan_path.write_text(yaml.safe_dump(plan))
     stale = invoke(project, "export", "litellm", "--stage", "1")

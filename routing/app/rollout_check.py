@@ -1,0 +1,91 @@
+"""`routing rollout check`: judge a rollout stage from the proxy's spend logs.
+
+The export names each deployment `<tier>:<role>:<model>` and the proxy logs that id as `model_id`, so
+the candidate's rows (role `primary` for a new primary, `gray` for a canary) and the incumbent's (role
+`incumbent` during a ramp, else the tier's `primary`) are found without guessing from model names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evals.errors import InputError
+from evals.files import load_yaml
+from routing.config import Config
+from routing.decide.rollout_verdict import Observed, Verdict, guard_checks, judge
+from routing.usage.ids import deployment_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXIT_CODES = {"promote": 0, "hold": 4, "roll back": 5}  # the worst verdict of all judged tiers wins
+
+
+def latest_plan(config: Config) -> Path:
+    """The newest reports/<date>/rollout.yaml."""
+    folder = config.resolve(config.paths.reports)
+    plans = sorted(folder.glob("*/rollout.yaml")) if folder.is_dir() else []
+    if not plans:
+        raise InputError(folder, None, "no <date>/rollout.yaml here: run `routing recommend` or pass --plan")
+    return plans[-1]
+
+
+def _observed(table: pd.DataFrame, dep_id: str) -> Observed:
+    rows = table[table["deployment_id"] == dep_id]
+    spend = rows["spend_usd"]
+    durations = rows["duration_ms"].dropna()
+    return Observed(
+        requests=int(rows["requests"].sum()),
+        failures=int(rows["failures"].sum()),
+        latency_p95_s=None if durations.empty else float(durations.quantile(0.95)) / 1000,
+        spend_usd=None if spend.isna().any() else float(spend.sum()),
+    )
+
+
+def _stage_min(tier: dict[str, Any], stage: int, path: Path) -> int | None:
+    stages = tier.get("stages") or []
+    if not stages:
+        raise InputError(path, f"tiers: {tier.get('tier')}: stages", "no stages in the plan")
+    if tier.get("kind") == "primary" and not 1 <= stage <= len(stages):
+        raise InputError(path, "stages", f"--stage must be 1..{len(stages)} for tier {tier.get('tier')}")
+    return stages[min(stage, len(stages)) - 1].get("min_requests")
+
+
+def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | None = None) -> list[Verdict]:
+    """One verdict per candidate of the plan, from the spend logs in `usage`."""
+    from routing.usage.files import read_usage_file
+
+    path = plan_path or latest_plan(config)
+    plan = load_yaml(path)
+    if not isinstance(plan, dict) or plan.get("version") != 1 or not isinstance(plan.get("tiers"), list):
+        raise InputError(path, "version", "not a rollout plan (version 1 with tiers)")
+    table = read_usage_file(usage)
+    table = table[table["source"] == "litellm_spend_logs"]
+    if table.empty:
+        raise InputError(usage, None, "no LiteLLM spend-log rows: a rollout is judged per deployment id")
+    settings = plan.get("settings") or {}
+    verdicts = []
+    for tier in plan["tiers"]:
+        name, kind, candidate, incumbent = (
+            tier["tier"],
+            tier["kind"],
+            tier["candidate"],
+            tier.get("incumbent"),
+        )
+        dep = deployment_id(name, "primary" if kind == "primary" else "gray", candidate)
+        cand = _observed(table, dep)
+        inc = None
+        if incumbent:
+            inc = _observed(table, deployment_id(name, "incumbent", incumbent))
+            if inc.requests == 0 and kind == "gray":
+                inc = _observed(table, deployment_id(name, "primary", incumbent))
+        checks = guard_checks(tier.get("guards") or [], cand, inc, settings)
+        head = {"tier": name, "kind": kind, "candidate": candidate, "deployment_id": dep}
+        alpha = float(settings.get("alpha", 0.05))
+        verdicts.append(judge(head, stage, _stage_min(tier, stage, path), checks, cand, alpha))
+    return verdicts
+
+
+def exit_code(verdicts: list[Verdict]) -> int:
+    return max((EXIT_CODES[v.verdict] for v in verdicts), default=0)

@@ -1,0 +1,1 @@
+"""The team's own traffic: gateway spend logs and OpenRouter activity exports, next to the public board."""

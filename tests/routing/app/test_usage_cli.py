@@ -1,0 +1,90 @@
+"""`routing usage import|show`, the report section and `export litellm --check`, through the CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from routing.app.litellm_check import check_litellm_text
+from routing.cli import main
+
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "make_usage_samples.py"
+
+
+@pytest.fixture
+def project(repo: Path, tmp_path: Path) -> Path:
+    shutil.copy(repo / "routing.yaml", tmp_path / "routing.yaml")
+    shutil.copytree(repo / "golden_tasks", tmp_path / "golden_tasks")
+    shutil.copytree(repo / "policies", tmp_path / "policies")
+    shutil.copytree(repo / "reports" / "rankings", tmp_path / "reports" / "rankings")
+    spec = importlib.util.spec_from_file_location("make_usage_samples", SCRIPT)
+    samples = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(samples)
+    samples.main(["--out", str(tmp_path / "samples")])
+    return tmp_path
+
+
+def invoke(project: Path, *args: str):
+    return CliRunner().invoke(main, [*args, "--config", str(project / "routing.yaml")])
+
+
+def test_usage_import_then_show(project):
+    assert invoke(project, "usage", "show").exit_code == 1  # nothing imported: a clear message
+    result = invoke(project, "usage", "import", str(project / "samples" / "spend_logs_traffic.csv"))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(invoke(project, "usage", "show", "--format", "json").output)
+    scopes = {(c["week"], c["scope"]): c for c in shown["concentration"]}
+    assert scopes[("2026-04-13", "all tiers")]["flagged"] is True
+    text = invoke(project, "usage", "show").output
+    assert "FLAG: spend is more concentrated than tokens" in text
+    assert "2026-04-13: own traffic vs the public board" in text  # a snapshot exists for that week
+
+
+def test_bad_usage_file_stores_nothing(project, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("request_id,startTime,spend,tokens_used\n")
+    result = invoke(project, "usage", "import", str(project / "samples" / "spend_logs_traffic.csv"), str(bad))
+    assert result.exit_code == 1 and "tokens_used" in result.output
+    assert not (project / "reports" / "usage").exists()
+
+
+def test_report_section_is_absent_without_usage_and_present_with_it(project):
+    assert invoke(project, "recommend", "--simulate", "--date", "2026-11-23").exit_code == 0
+    assert "Own traffic" not in (project / "reports" / "2026-11-23" / "report.md").read_text()
+    invoke(project, "usage", "import", str(project / "samples" / "spend_logs_traffic.csv"))
+    assert invoke(project, "recommend", "--simulate", "--date", "2026-11-24").exit_code == 0
+    report = (project / "reports" / "2026-11-24" / "report.md").read_text()
+    assert "## Own traffic vs the public board" in report
+    assert "overweight on expensive models: anthropic/claude-sonnet-4.6" in report
+
+
+def test_export_check_loads_the_config_as_the_proxy_does(project):
+    result = invoke(
+        project, "export", "litellm", "--policy", str(project / "policies" / "current.yaml"), "--check"
+    )
+    assert result.exit_code == 0, result.output
+    assert "load in litellm.Router" in result.output
+
+
+def test_check_reports_what_the_proxy_would_drop_or_refuse():
+    text = """
+model_list:
+  - model_name: t
+    litellm_params: {model: openai/x, api_base: "http://127.0.0.1:9/v1", weight: 1}
+    model_info: {id: "t:primary:x"}
+router_settings: {routing_strategy: simple-shuffle, fallbacks: [{t: [t-fallback-1]}], retry_forever: true}
+general_settings: {master_key: sk-1234}
+extra_section: {}
+"""
+    report = check_litellm_text(text)
+    problems = "\n".join(report.problems)
+    assert "master_key is a literal" in problems
+    assert "router_settings.retry_forever" in problems
+    assert "'t-fallback-1'" in problems
+    assert "extra_section" in problems
+    assert not report.ok
