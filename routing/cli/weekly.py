@@ -176,13 +176,10 @@ def eval_cmd(
 @config_option
 def score(config: Any, run_id: str | None, fmt: str) -> None:
     """Scores per model x tier for a stored run."""
-    from evals.run.store import ResultStore
-    from evals.scores import score_all
+    from routing.app.results import run_scores
     from routing.render.console import print_scores, scores_csv
 
-    with ResultStore(config.resolve(config.paths.store)) as store:
-        chosen = store.require_run(run_id)
-        scores = score_all(store.results(chosen))
+    chosen, scores = run_scores(config, run_id)
     if fmt == "json":
         click.echo(json.dumps({"run_id": chosen, "scores": [s.to_dict() for s in scores]}, indent=2))
     elif fmt == "csv":
@@ -202,13 +199,10 @@ def results() -> None:
 @config_option
 def results_export(config: Any, run_id: str, out: str) -> None:
     """Write a run's results as JSONL (the format `recommend --results` reads)."""
-    from evals.run.results_file import write_results
-    from evals.run.store import ResultStore
+    from routing.app.results import export_run
 
-    with ResultStore(config.resolve(config.paths.store)) as store:
-        rows = store.results(store.require_run(run_id))
-    write_results(rows, out)
-    err_console().print(f"{len(rows)} results -> {out}")
+    count = export_run(config, run_id, Path(out))
+    err_console().print(f"{count} results -> {out}")
 
 
 @click.command()
@@ -216,10 +210,9 @@ def results_export(config: Any, run_id: str, out: str) -> None:
 @click.argument("new", type=FILE)
 def diff(old: str, new: str) -> None:
     """Semantic diff of two policy files."""
-    from routing.decide.diff import diff_policies
-    from routing.policy import load_policy
+    from routing.app.policies import diff_files
 
-    for change in diff_policies(load_policy(old), load_policy(new)):
+    for change in diff_files(Path(old), Path(new)):
         for line in change.lines:
             click.echo(line)
 
