@@ -269,7 +269,12 @@ def propose_tier(
         paired=paired,
         promising=tuple(promising),
         settle=settle_numbers(
-            [assessments[m] for m in promising if not assessments[m].within_bound], tier_config.risk
+            [
+                assessments[m]
+                for m in promising
+                if not assessments[m].within_bound and (current is None or m != current.primary)
+            ],
+            tier_config.risk,
         ),
         simulated=any(s.simulated for s in scores.values()),
     )

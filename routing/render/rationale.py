@@ -82,7 +82,8 @@ def _headline(d: Decision) -> str:
     if d.why == "nothing_proven":
         return f"no policy yet and no model {within}" + _settle_text(d)
     if d.why == "incumbent_best":
-        return f"kept: the incumbent is {within} and still best on {d.objective}: {standing(a[inc])}"
+        text = f"kept: the incumbent is {within} and the best such on {d.objective}: {standing(a[inc])}"
+        return text + (_settle_text(d).replace("; promising:", "; not yet proven:") if d.settle else "")
     if d.why == "within_margin":
         lead = f"kept: {ch} is {within} and ahead on {d.objective}, but by less than the switching margin"
         return f"{lead} ({_gain_text(d)}): {_versus(d)}"
@@ -124,7 +125,11 @@ def rationale_text(d: Decision) -> str:
         if d.gray_reason == "evidence":
             text += f"; gray {g.share:.0%} for {g.model} so production traffic gathers the evidence"
         else:
-            text += f"; gray {g.share:.0%} for rising model {g.model} (meets the gates on observed values)"
+            unknown = d.assessments[g.model].unknown if g.model in d.assessments else []
+            note = f"; {', '.join(METRIC_NAMES[m] for m in unknown)} unknown" if unknown else ""
+            text += (
+                f"; gray {g.share:.0%} for rising model {g.model} (meets the gates on observed values{note})"
+            )
     if d.simulated:
         text = f"[SIMULATED] {text}"  # the numbers travel with the text: label them at the source
     return text
