@@ -69,7 +69,7 @@ class EvalSettings(_Strict):
     concurrency: int = Field(16, ge=1, le=512)
     timeout_s: float = Field(120, gt=0)
     max_attempts: int = Field(4, ge=1, le=20)
-    budget_usd: float = Field(25, ge=0)
+    budget_usd: float = Field(25, ge=0, allow_inf_nan=False)
     seed: int = 0
 
 

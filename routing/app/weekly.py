@@ -6,7 +6,6 @@ Inputs are all loaded and validated before anything is written, so a bad file co
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -33,6 +32,8 @@ class RecommendOptions:
     policy: Path | None = None
     out: Path | None = None
     day: str = field(default_factory=lambda: date.today().isoformat())
+    resume: str | None = None  # a stored run whose plan is replayed (missing cells only)
+    allow_unpriced: bool = False
 
 
 @dataclass
@@ -125,6 +126,12 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> Inputs:
     return inputs
 
 
+def planned_outputs(config: Config, opts: RecommendOptions) -> list[Path]:
+    """The files `finish` writes: checked writable before the eval pays for anything."""
+    out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
+    return [config.resolve(config.paths.proposed), out_dir / "report.md"]
+
+
 def meta_for(inputs: Inputs, run_id: str | None, kind: str) -> PolicyMeta:
     as_of = inputs.snapshots[-1].meta.as_of if inputs.snapshots else None
     return PolicyMeta(
@@ -135,13 +142,8 @@ def meta_for(inputs: Inputs, run_id: str | None, kind: str) -> PolicyMeta:
     )
 
 
-def recommend(
-    config: Config,
-    opts: RecommendOptions,
-    on_result: Callable[[Result], None] | None = None,
-    on_start: Callable[[str, int], None] | None = None,
-) -> Recommendation:
-    from routing.app.evaluate import execute, pairs_for, price_table
+def recommend(config: Config, opts: RecommendOptions, observer: Any = None) -> Recommendation:
+    from routing.app.evaluate import EvalRequest, pairs_for, price_table, run_pairs
 
     inputs = gather_inputs(config, opts)
     summary = None
@@ -154,17 +156,16 @@ def recommend(
     else:
         prices = price_table(inputs.snapshots, config)
         pairs = pairs_for(inputs.tasks, inputs.candidates)
-        summary = execute(
-            opts.mode,
-            config,
-            config.resolve(config.paths.store),
-            pairs,
-            prices,
-            provider=inputs.replay,
+        request = EvalRequest(
+            mode=opts.mode,
+            source=opts.source,
             budget_usd=opts.budget_usd,
-            on_result=on_result,
-            on_start=on_start,
+            resume=opts.resume,
+            allow_unpriced=opts.allow_unpriced,
+            command="recommend",
+            outputs=planned_outputs(config, opts),
         )
+        summary = run_pairs(config, request, pairs, prices, provider=inputs.replay, observer=observer)
         results, run_id, kind = summary.results, summary.run_id, summary.provider_kind
     scores = score_all(results)
     policy, decisions = propose(

@@ -129,15 +129,16 @@ def test_429_is_retried_with_retry_after_then_succeeds(provider):
         (429, {"retry-after": "0"}, {"error": {"message": "slow down", "type": "rate_limit"}}),
         (200, {}, completion(tool_message('{"city": "Paris"}'), "tool_calls")),
     ]
-    response, calls = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
-    assert calls == 2 and len(Stub.seen) == 2  # LiteLLM itself did not retry
-    assert response.ok
+    attempts = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
+    assert len(attempts) == 2 and len(Stub.seen) == 2  # LiteLLM itself did not retry
+    assert attempts[-1].ok
 
 
 def test_400_is_final_and_the_key_never_reaches_the_error(provider):
     Stub.answers = [(400, {}, {"error": {"message": f"bad request with key {SECRET}", "type": "invalid"}})]
-    response, calls = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
-    assert calls == 1 and not response.ok
+    attempts = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
+    response = attempts[-1]
+    assert len(attempts) == 1 and not response.ok
     assert response.error_type == "http_400"
     assert response.error and "bad request with key" in response.error  # the server's message survives
     assert SECRET not in response.error and "[redacted]" in response.error
