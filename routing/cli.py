@@ -130,7 +130,8 @@ def observed(observer: Any, run: Callable[[], Any]) -> Any:
         return run()
     except KeyboardInterrupt:
         observer.stop()
-        err_console().print(f"[yellow]{observer.interrupted_note()}[/yellow]", highlight=False)
+        note = observer.interrupted_note()
+        err_console().print(f"[yellow]{note}[/yellow]", highlight=False, soft_wrap=True)
         sys.exit(130)
     finally:
         observer.stop()

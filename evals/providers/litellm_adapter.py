@@ -139,6 +139,8 @@ def classify_litellm_error(exc: BaseException) -> RetryDecision:
     unparseable = _unparseable(chain)
     if unparseable is not None:
         return unparseable
+    if "api_key client option must be set" in str(exc):  # the OpenAI client refused before sending
+        return RetryDecision(False, "missing_api_key")
     if isinstance(exc, litellm.APIConnectionError) or any(isinstance(e, ConnectionError) for e in chain[1:]):
         return RetryDecision(True, "connection_error")
     final = (

@@ -27,6 +27,7 @@ KEY_ENV = ("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 # Errors where the server answered with an error status or no connection was made: nothing billed.
 NOT_BILLED = {
     "connection_refused",
+    "missing_api_key",
     "rate_limited",
     "authentication",
     "permission_denied",
@@ -105,6 +106,9 @@ class LiteLLMProvider:
             kwargs["api_base"] = endpoint.api_base
         if endpoint.api_key_env:
             kwargs["api_key"] = os.environ.get(endpoint.api_key_env, "")
+        elif endpoint.api_base and endpoint.litellm_model.startswith("openai/"):
+            # a local OpenAI-compatible server configured without a key: the client insists on one
+            kwargs["api_key"] = os.environ.get("OPENAI_API_KEY") or "no-key"
         timer = _SendTimer()
         kwargs["logger_fn"] = timer
         started = time.perf_counter()

@@ -191,18 +191,19 @@ def execute(
         prices = with_map_prices(config, plan.models, prices)
         check_real_run(config, plan, prices, request.allow_unpriced)
     check_writable(files=[store_path, *request.outputs])
-    if provider is None:
-        provider = make_provider(plan.mode, config, plan, prices)
-    plan.fingerprint = provider.fingerprint()
     budget = config.eval.budget_usd if request.budget_usd is None else request.budget_usd
     with ResultStore(store_path) as store:
-        note = ""
-        run_id = request.resume
+        run_id, note = request.resume, ""
         if run_id is None and plan.mode == "real":
             run_id = store.unfinished_run(plan.digest())
             note = f"resuming interrupted run {run_id} (same plan)" if run_id else ""
-        run_id = run_id or run_id_for(plan.mode, plan.pairs, plan.repeats, plan.fingerprint)
-        with RunLock(store_path, run_id):
+            run_id = run_id or run_id_for("real", plan.pairs, plan.repeats, "")
+        if run_id is None:  # simulated and replayed ids derive from what the provider would answer
+            provider = provider or make_provider(plan.mode, config, plan, prices)
+            run_id = run_id_for(plan.mode, plan.pairs, plan.repeats, provider.fingerprint())
+        with RunLock(store_path, run_id):  # before the provider is built: a second writer fails fast
+            provider = provider or make_provider(plan.mode, config, plan, prices)
+            plan.fingerprint = provider.fingerprint()
             meta = {
                 "mode": plan.mode,
                 "repeats": plan.repeats,
