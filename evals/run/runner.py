@@ -9,14 +9,16 @@ to the store as it arrives, with all its attempts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt, stop_after_delay
+from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, stop_after_delay
 
 from evals.checks.registry import grade
 from evals.providers.base import Provider
@@ -30,6 +32,7 @@ from evals.run.throttle import Throttle
 __all__ = ["Cell", "RunObserver", "RunStart", "RunSummary", "call_with_retries", "plan_cells", "run_cells"]
 
 MAX_WAIT_S = 60.0
+GC_YOUNG_THRESHOLD = 50_000
 NOT_RUN = "budget_exceeded"  # an attempt the budget guard refused: no call was made
 
 
@@ -119,13 +122,27 @@ class RunObserver(Protocol):
     def cell_done(self, result: Result, summary: RunSummary) -> None: ...
 
 
-def _wait(state: RetryCallState) -> float:
+def _backoff(response: Response | None, attempt_number: int) -> float:
     """Honour retry-after when the server sent one, else jittered exponential backoff."""
-    response: Response | None = state.outcome.result() if state.outcome else None
     if response is not None and response.retry_after_s is not None:
         return min(MAX_WAIT_S, response.retry_after_s)
-    base = min(MAX_WAIT_S, 0.5 * 2 ** (state.attempt_number - 1))
+    base = min(MAX_WAIT_S, 0.5 * 2 ** (attempt_number - 1))
     return base * (0.5 + random.random() / 2)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Each call allocates thousands of short-lived objects (LiteLLM's response models, httpx): the
+    objects that exist before the run (LiteLLM's import) are frozen out of collection and the young
+    generation is collected less often while the run lasts. Restored afterwards."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], GC_YOUNG_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _group(provider: Provider, model: str) -> str:
@@ -150,13 +167,6 @@ async def call_with_retries(
     budget = budget or Budget()
     group = _group(provider, cell.model)
     attempts: list[Response] = []
-    retrying = AsyncRetrying(
-        stop=stop_after_attempt(max_attempts) | stop_after_delay(max_wall_s),
-        retry=retry_if_result(lambda r: r.retryable),
-        wait=_wait,
-        retry_error_callback=lambda state: state.outcome.result(),
-        reraise=False,
-    )
 
     async def attempt() -> Response:
         if not budget.reserve(estimate):
@@ -177,6 +187,21 @@ async def call_with_retries(
             on_retryable(response)
         return response
 
+    started = time.monotonic()
+    first = await attempt()  # most cells end here: tenacity is set up only for a retry
+    if not first.retryable or max_attempts <= 1:
+        return attempts
+    await asyncio.sleep(_backoff(first, 1))
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(max_attempts - 1)
+        | stop_after_delay(max(0.0, max_wall_s - (time.monotonic() - started))),
+        retry=retry_if_result(lambda r: r.retryable),
+        wait=lambda state: _backoff(
+            state.outcome.result() if state.outcome else None, state.attempt_number + 1
+        ),
+        retry_error_callback=lambda state: state.outcome.result(),
+        reraise=False,
+    )
     await retrying(attempt)
     return attempts
 
@@ -271,7 +296,12 @@ async def run_cells(
         if observer:
             observer.cell_done(result, summary)
 
-    await asyncio.gather(*(one(c) for c in todo))
+    governor = asyncio.create_task(throttle.follow_loop_lag())
+    try:
+        with _fewer_collections():
+            await asyncio.gather(*(one(c) for c in todo))
+    finally:
+        governor.cancel()
     summary.results = store.results(run_id)
     summary.unpriced_models = {c.model for c in cells if estimate_usd(c) is None}
     return summary

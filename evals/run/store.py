@@ -127,6 +127,7 @@ class ResultStore:
         provider_kind: str,
         meta: dict[str, Any],
         tasks: Iterable[tuple[str, str]] = (),
+        digest: str | None = None,
     ) -> None:
         """Record a run and its plan (idempotent: resuming keeps the original row). `tasks` are
         (hash, JSON) pairs, stored once so the plan can be replayed whatever the files say later."""
@@ -134,7 +135,7 @@ class ResultStore:
             db.execute(
                 "INSERT OR IGNORE INTO runs (run_id, created_at, provider_kind, meta, plan_digest)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (run_id, _now(), provider_kind, json.dumps(meta, sort_keys=True), meta.get("digest")),
+                (run_id, _now(), provider_kind, json.dumps(meta, sort_keys=True), digest),
             )
             db.executemany("INSERT OR IGNORE INTO tasks (task_hash, task) VALUES (?, ?)", list(tasks))
 

@@ -1,5 +1,11 @@
-"""Concurrency per provider group (api_base or gateway) under a global limit. A 429 halves the group's
-limit and pauses it for the server's retry-after; successes win the limit back one slot at a time."""
+"""Concurrency per provider group (api_base or gateway) under a global limit.
+
+A 429 halves the group's limit and pauses it for the server's retry-after; successes win the limit
+back one slot at a time. The global limit also follows the event loop's own lag: when the process is
+CPU-bound (LiteLLM spends milliseconds of CPU per call), more calls in flight only queue answers
+behind each other's parsing and inflate every measured latency without finishing any sooner, so the
+limit shrinks until the loop keeps up, and grows back when it does.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 RECOVER_AFTER = 10  # successes in a row that give a throttled group one slot back
+LAG_PROBE_S = 0.01  # the loop-lag probe's sleep
+LAG_HIGH_S = 0.02  # smoothed lag above this: fewer calls in flight
+LAG_LOW_S = 0.008  # below this: one more
+MIN_GLOBAL = 4
+START_GLOBAL = 12  # slow start: a burst of every slot at once is the worst queue of all
 
 
 @dataclass
-class _Group:
+class _Gate:
     limit: int
     ceiling: int
     active: int = 0
@@ -22,42 +33,61 @@ class _Group:
     streak: int = 0
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
+    async def enter(self) -> None:
+        async with self.changed:
+            while True:
+                wait = self.resume_at - time.monotonic()
+                if wait > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.changed.wait(), wait)
+                    continue
+                if self.active < self.limit:
+                    break
+                await self.changed.wait()
+            self.active += 1
+
+    async def leave(self) -> None:
+        async with self.changed:
+            self.active -= 1
+            self.changed.notify(1)
+
+    async def widen(self) -> None:
+        if self.limit < self.ceiling:
+            async with self.changed:
+                self.limit += 1
+                self.changed.notify(1)
+
 
 class Throttle:
     def __init__(self, concurrency: int, per_group: int | None = None) -> None:
-        self._global = asyncio.Semaphore(concurrency)
+        self._global = _Gate(min(concurrency, START_GLOBAL), concurrency)
         self._per_group = per_group or concurrency
-        self._groups: dict[str, _Group] = {}
+        self._groups: dict[str, _Gate] = {}
 
-    def _group(self, name: str) -> _Group:
+    def _group(self, name: str) -> _Gate:
         if name not in self._groups:
-            self._groups[name] = _Group(self._per_group, self._per_group)
+            self._groups[name] = _Gate(self._per_group, self._per_group)
         return self._groups[name]
 
     def limit(self, name: str) -> int:
         return self._group(name).limit
 
+    @property
+    def global_limit(self) -> int:
+        return self._global.limit
+
     @asynccontextmanager
     async def slot(self, name: str) -> AsyncIterator[None]:
         group = self._group(name)
-        async with group.changed:
-            while True:
-                wait = group.resume_at - time.monotonic()
-                if wait > 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(group.changed.wait(), wait)
-                    continue
-                if group.active < group.limit:
-                    break
-                await group.changed.wait()
-            group.active += 1
+        await group.enter()
         try:
-            async with self._global:
+            await self._global.enter()
+            try:
                 yield
+            finally:
+                await self._global.leave()
         finally:
-            async with group.changed:
-                group.active -= 1
-                group.changed.notify(1)
+            await group.leave()
 
     def rate_limited(self, name: str, wait_s: float | None) -> None:
         """The server said slow down: halve the group's concurrency and hold it for `wait_s`."""
@@ -74,3 +104,18 @@ class Throttle:
             if group.streak >= RECOVER_AFTER:
                 group.limit += 1
                 group.streak = 0  # the waiter it frees is woken by the next release
+
+    async def follow_loop_lag(self) -> None:
+        """Run beside the calls (cancel it when they are done): adjusts the global limit."""
+        loop = asyncio.get_running_loop()
+        smoothed = 0.0
+        while True:
+            started = loop.time()
+            await asyncio.sleep(LAG_PROBE_S)
+            lag = max(0.0, loop.time() - started - LAG_PROBE_S)
+            smoothed = 0.7 * smoothed + 0.3 * lag
+            gate = self._global
+            if smoothed > LAG_HIGH_S and gate.limit > MIN_GLOBAL:
+                gate.limit = max(MIN_GLOBAL, int(gate.limit * 0.9))
+            elif smoothed < LAG_LOW_S:
+                await gate.widen()

@@ -212,7 +212,7 @@ def execute(
             }
             meta |= {"budget_usd": budget, "allow_unpriced": request.allow_unpriced}
             tasks = [(t.content_hash(), t.model_dump_json()) for t in plan.tasks]
-            store.start_run(run_id, provider.kind, meta, tasks)
+            store.start_run(run_id, provider.kind, meta, tasks, digest=plan.digest())
             if observer:
                 done = len(store.done_keys(run_id) & {c.key for c in plan.cells})
                 observer.run_started(
