@@ -52,9 +52,11 @@ def tool_failure_rate(results: Sequence[Result]) -> float | None:
 
 
 def total_cost(results: Sequence[Result]) -> float | None:
-    """Spend including failed attempts and errors that were billed; None if no cost is known."""
-    known = [r.cost_usd for r in results if r.cost_usd is not None]
-    return sum(known) if known else None
+    """Spend including failed attempts and retries; None when any attempt's cost is unknown (a partial
+    sum would show a model cheaper than it is)."""
+    if not results or any(r.cost_usd is None for r in results):
+        return None
+    return sum(r.cost_usd or 0.0 for r in results)
 
 
 def cost_per_success(results: Sequence[Result]) -> float | None:

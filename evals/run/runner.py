@@ -133,16 +133,14 @@ def _backoff(response: Response | None, attempt_number: int) -> float:
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:
     """Each call allocates thousands of short-lived objects (LiteLLM's response models, httpx): the
-    objects that exist before the run (LiteLLM's import) are frozen out of collection and the young
-    generation is collected less often while the run lasts. Restored afterwards."""
+    young generation is collected less often while the run lasts (LiteLLM's own long-lived objects
+    are already frozen out of collection at import)."""
     threshold = gc.get_threshold()
-    gc.freeze()
     gc.set_threshold(max(threshold[0], GC_YOUNG_THRESHOLD), *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def _group(provider: Provider, model: str) -> str:

@@ -43,6 +43,11 @@ def test_cost_unknown_is_none_not_zero():
     assert cost_per_success([r(True, cost=None)]) is None
 
 
+def test_one_unknown_attempt_makes_the_cost_per_success_unknown_not_a_partial_sum():
+    assert cost_per_success([r(True), r(True), r(status="error", cost=None)]) is None
+    assert cost_per_success([r(True, cost=0.0), r(False, cost=0.0)]) == 0.0  # a price of 0 is $0, known
+
+
 def test_errors_are_not_failures():
     rows = [r(True), r(status="error")]
     assert success_rate(rows) == 1.0

@@ -85,3 +85,23 @@ def test_an_interrupted_real_run_is_resumed_by_a_plain_rerun_not_paid_twice(tmp_
     assert summary.run_id == stopper.start.run_id and summary.reused == 3
     assert len(server.seen) - before == 8 - 3 + 8
     assert fresh.run_id != summary.run_id and fresh.reused == 0
+
+
+def test_recommend_resume_replays_the_weekly_run_it_names(tmp_path):
+    config = tasks_project(tmp_path)
+    raw = yaml.safe_load(config.read_text())
+    raw["candidates"] = {"alternates": ["a/x", "b/y"], "top_movers": 0}
+    raw["models"] = {}
+    config.write_text(yaml.safe_dump(raw))
+    first = invoke(config, "recommend", "--simulate", "--tiers", "chat", "--quiet", "--date", "2026-11-23")
+    assert first.exit_code == 0, first.output
+    run_id = next(line.split()[-1] for line in first.output.splitlines() if "run id:" in line)
+    again = invoke(
+        config, "recommend", "--resume", run_id, "--tiers", "chat", "--quiet", "--date", "2026-11-23"
+    )
+    assert again.exit_code == 0, again.output
+    assert (
+        f"routing recommend --resume {run_id}" in again.output
+        and "0 cells to run (16 already stored)" in again.output
+    )
+    assert "SIMULATED" in (tmp_path / "reports" / "2026-11-23" / "report.md").read_text().splitlines()[0]
