@@ -182,6 +182,7 @@ class Endpoint:
     api_key_env: str | None = None  # the name of the variable holding the key, never the key
     timeout_s: float = 120.0
     price: Price | None = None  # applied to the real token counts when no better cost source exists
+    stream: bool = False  # stream the answer to record the time to its first token
 
     @property
     def group(self) -> str:

@@ -57,8 +57,9 @@ class Reply:
     status: int = 200
     body: Any = field(default_factory=completion)  # dict -> JSON, str/bytes -> sent as is
     headers: dict[str, str] = field(default_factory=dict)
-    delay_s: float = 0.0
+    delay_s: float = 0.0  # before the answer (or its first streamed piece)
     content_type: str = "application/json"
+    stream_gap_s: float = 0.0  # between the first streamed piece and the rest
 
 
 Script = Callable[[dict[str, Any], int], Reply]
@@ -89,6 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         reply = owner.script(body, n)
         if reply.delay_s:
             time.sleep(reply.delay_s)
+        if body.get("stream") and reply.status == 200 and isinstance(reply.body, dict):
+            self._stream(reply)
+            return
         raw = reply.body
         data = (
             raw
@@ -102,6 +106,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _stream(self, reply: Reply) -> None:
+        """The same answer as server-sent events: the content in two pieces (`stream_gap_s` apart),
+        then the finish reason and usage, then [DONE]."""
+        message = reply.body["choices"][0]["message"]
+        content = message.get("content") or ""
+        half = len(content) // 2
+        base = {k: reply.body[k] for k in ("id", "object", "created", "model")} | {
+            "object": "chat.completion.chunk"
+        }
+        events = [
+            {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": content[:half]}}]},
+            {**base, "choices": [{"index": 0, "delta": {"content": content[half:]}}]},
+            {
+                **base,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "usage": reply.body["usage"],
+            },
+        ]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for i, event in enumerate(events):
+            if i == 1 and reply.stream_gap_s:
+                time.sleep(reply.stream_gap_s)
+            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+        self.close_connection = True
 
     def log_message(self, *args: Any) -> None:
         pass

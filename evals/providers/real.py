@@ -111,9 +111,13 @@ class LiteLLMProvider:
             kwargs["api_key"] = os.environ.get("OPENAI_API_KEY") or "no-key"
         timer = _SendTimer()
         kwargs["logger_fn"] = timer
+        ttft_ms = None
         started = time.perf_counter()
         try:
-            raw = await litellm.acompletion(**kwargs)
+            if endpoint.stream:
+                raw, ttft_ms = await self._streamed(litellm, kwargs, task, started)
+            else:
+                raw = await litellm.acompletion(**kwargs)
         except Exception as exc:  # a failed call is data, classified once here
             decision = classify_litellm_error(exc)
             billed_nothing = _not_billed(decision.error_type)
@@ -127,8 +131,9 @@ class LiteLLMProvider:
                 cost_source="not_billed" if billed_nothing else None,
             )
         response = to_response(raw, started)
-        if timer.latency_ms is not None:
+        if timer.latency_ms is not None and not endpoint.stream:
             response.latency_ms = timer.latency_ms
+        response.ttft_ms = ttft_ms
         response.cost_usd, response.cost_source = resolve_cost(
             reported_cost(raw),
             mapped_cost(litellm, endpoint.litellm_model, response.prompt_tokens, response.completion_tokens),
@@ -137,6 +142,19 @@ class LiteLLMProvider:
             response.completion_tokens,
         )
         return self._scrub(response)
+
+    @staticmethod
+    async def _streamed(
+        litellm: Any, kwargs: dict[str, Any], task: Task, started: float
+    ) -> tuple[Any, float | None]:
+        """Stream the answer: the time to its first piece, and the pieces built back into one response."""
+        stream = await litellm.acompletion(**kwargs, stream=True, stream_options={"include_usage": True})
+        chunks, ttft_ms = [], None
+        async for chunk in stream:
+            if ttft_ms is None:
+                ttft_ms = round((time.perf_counter() - started) * 1000, 1)
+            chunks.append(chunk)
+        return litellm.stream_chunk_builder(chunks, messages=task.messages), ttft_ms
 
     def _scrub(self, response: Response) -> Response:
         """No fragment of a key survives in what is stored: content, tool arguments, errors."""

@@ -232,6 +232,7 @@ def execute(
                     run_id,
                     plan.cells,
                     concurrency=config.eval.concurrency,
+                    per_group=config.eval.provider_concurrency,
                     max_attempts=config.eval.max_attempts,
                     max_wall_s=config.eval.timeout_s * config.eval.max_attempts,
                     budget_usd=budget,

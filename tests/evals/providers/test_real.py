@@ -186,3 +186,22 @@ def test_a_key_of_any_shape_echoed_in_part_is_redacted_from_content(monkeypatch)
     with serve(Reply(body=completion(f"your key ends in {canary[-12:]}"))) as server:
         response = call(provider_for(server.url))
     assert canary[-12:] not in response.content and "[redacted]" in response.content
+
+
+def test_streaming_records_the_time_to_first_token_and_the_whole_answer():
+    body = completion("ok Paris", prompt_tokens=20, completion_tokens=4)
+    with serve(Reply(body=body, delay_s=0.1, stream_gap_s=0.4)) as server:
+        endpoint = Endpoint(
+            "openai/stub",
+            api_base=server.url,
+            api_key_env="STUB_KEY",
+            price=Price(1, 1, "config"),
+            stream=True,
+        )
+        provider = LiteLLMProvider({"stub/model": endpoint})
+        call(provider)  # the first streamed call pays LiteLLM's one-time set-up
+        response = call(provider)
+        assert server.seen[0]["body"]["stream"] is True
+    assert response.ok and response.content == "ok Paris"
+    assert response.ttft_ms >= 100 and response.ttft_ms + 300 < response.latency_ms
+    assert (response.prompt_tokens, response.completion_tokens, response.cost_source) == (20, 4, "price")
