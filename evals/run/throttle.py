@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 RECOVER_AFTER = 10  # successes in a row that give a throttled group one slot back
 LAG_PROBE_S = 0.01  # the loop-lag probe's sleep
-LAG_HIGH_S = 0.02  # smoothed lag above this: fewer calls in flight
-LAG_LOW_S = 0.008  # below this: one more
-MIN_GLOBAL = 4
+LAG_HIGH_S = 0.03  # smoothed lag above this: fewer calls in flight
+LAG_LOW_S = 0.012  # below this: one more
+MIN_GLOBAL = 8
 START_GLOBAL = 12  # slow start: a burst of every slot at once is the worst queue of all
 
 
