@@ -205,3 +205,16 @@ def test_streaming_records_the_time_to_first_token_and_the_whole_answer():
     assert response.ok and response.content == "ok Paris"
     assert response.ttft_ms >= 100 and response.ttft_ms + 300 < response.latency_ms
     assert (response.prompt_tokens, response.completion_tokens, response.cost_source) == (20, 4, "price")
+
+
+@pytest.mark.parametrize(("status", "kind", "retried"), [(502, "http_502", True), (404, "not_found", False)])
+def test_an_html_error_page_keeps_its_status_class(status, kind, retried):
+    page = Reply(
+        status,
+        "<html><body>proxy error</body></html>",
+        content_type="text/html",
+        headers={"retry-after": "0"},
+    )
+    with serve(page) as server:
+        result = attempts(provider_for(server.url), max_attempts=2)
+    assert [a.error_type for a in result] == [kind] * (2 if retried else 1)
