@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from evals.errors import InputError
-from evals.records import Result, Task
-from evals.run.runner import RunSummary
-from routing.app.evaluate import check_tasks, execute, load_snapshots_if_any, load_tier_tasks, price_table
+from evals.records import Task
+from evals.run.runner import RunObserver, RunSummary
+from routing.app.evaluate import (
+    EvalRequest,
+    check_tasks,
+    load_snapshots_if_any,
+    load_tier_tasks,
+    price_table,
+    run_pairs,
+)
 from routing.config import Config
 
 
@@ -25,7 +31,7 @@ def choose_tasks(
         return [t for group in chosen.values() for t in group]
     from evals.tasks.load import load_tasks
 
-    errors: list[InputError] = [] if skip_invalid else None  # type: ignore[assignment]
+    errors: list[InputError] | None = [] if skip_invalid else None
     found = load_tasks(config.resolve(tasks_path), errors=errors)
     for error in errors or []:
         if on_invalid:
@@ -59,39 +65,22 @@ def choose_models(
 
 def run_eval(
     config: Config,
-    mode: str,
-    source: Path | None,
-    tasks_path: str | None,
-    models: str | None,
-    tiers: str | None,
-    repeats: int | None,
-    budget_usd: float | None,
-    resume: str | None,
-    on_result: Callable[[Result], None] | None = None,
-    on_start: Callable[[str, int], None] | None = None,
-    skip_invalid: bool = False,
+    request: EvalRequest,
+    observer: RunObserver | None = None,
     on_invalid: Callable[[str], None] | None = None,
 ) -> RunSummary:
-    tasks = choose_tasks(config, tasks_path, tiers, skip_invalid, on_invalid)
+    """A new run from the request, or `request.resume`'s stored plan replayed (missing cells only)."""
+    prices = price_table(load_snapshots_if_any(config), config)
+    if request.resume:
+        return run_pairs(config, request, [], prices, observer=observer)
+    tasks = choose_tasks(config, request.tasks_path, request.tiers, request.skip_invalid, on_invalid)
     replay = None
-    if mode == "replay" and source is not None:
+    if request.mode == "replay" and request.source is not None:
         from evals.providers.replay import ReplayProvider
 
-        replay = ReplayProvider(source)
-    models_by_tier = choose_models(config, models, tasks, replay.models() if replay else [])
+        replay = ReplayProvider(request.source)
+    models_by_tier = choose_models(config, request.models, tasks, replay.models() if replay else [])
     pairs = [(t, m) for t in tasks for m in models_by_tier.get(t.tier, [])]
     if not pairs:
         raise InputError(None, "--models", "no models to evaluate for the chosen tiers")
-    return execute(
-        mode,
-        config,
-        config.resolve(config.paths.store),
-        pairs,
-        price_table(load_snapshots_if_any(config), config),
-        provider=replay,
-        budget_usd=budget_usd,
-        repeats=repeats,
-        resume=resume,
-        on_result=on_result,
-        on_start=on_start,
-    )
+    return run_pairs(config, request, pairs, prices, provider=replay, observer=observer)

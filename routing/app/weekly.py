@@ -7,13 +7,13 @@ are made from it and never work a decision out again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from evals.records import Evidence, Mode, Result, Task
 from evals.run.results_file import read_results
+from evals.run.runner import RunObserver
 from evals.scores import score_all
 from routing.config import Config, TierConfig
 from routing.decide.candidates import Candidate, TierCandidates
@@ -34,6 +34,8 @@ class RecommendOptions:
     policy: Path | None = None
     out: Path | None = None
     day: str = field(default_factory=lambda: date.today().isoformat())
+    resume: str | None = None  # a stored run whose plan is replayed (missing cells only)
+    allow_unpriced: bool = False
 
 
 @dataclass
@@ -133,6 +135,15 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     return inputs
 
 
+def planned_outputs(config: Config, opts: RecommendOptions) -> list[Path]:
+    """The files the run writes: checked writable before the eval pays for anything."""
+    return [config.resolve(config.paths.proposed), report_folder(config, opts) / "report.md"]
+
+
+def report_folder(config: Config, opts: RecommendOptions) -> Path:
+    return config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
+
+
 def policy_meta(inputs: WeeklyInputs, evidence: Evidence) -> PolicyMeta:
     as_of = inputs.snapshot.meta.as_of if inputs.snapshot else None
     return PolicyMeta(
@@ -144,28 +155,30 @@ def policy_meta(inputs: WeeklyInputs, evidence: Evidence) -> PolicyMeta:
 
 
 def evaluate(
-    config: Config,
-    opts: RecommendOptions,
-    inputs: WeeklyInputs,
-    on_result: Callable[[Result], None] | None,
-    on_start: Callable[[str, int], None] | None,
+    config: Config, opts: RecommendOptions, inputs: WeeklyInputs, observer: RunObserver | None
 ) -> tuple[list[Result], Evidence, str | None]:
     """The results to decide from, their evidence record and the budget guard's note."""
     if inputs.results is not None:
         source = str(opts.source) if opts.source else None
         return inputs.results, Evidence.of(inputs.results, None, source), None
-    from routing.app.evaluate import execute, pairs_for, price_table
+    from routing.app.evaluate import EvalRequest, pairs_for, price_table, run_pairs
 
-    summary = execute(
-        opts.mode,
+    request = EvalRequest(
+        mode=opts.mode,
+        source=opts.source,
+        budget_usd=opts.budget_usd,
+        resume=opts.resume,
+        allow_unpriced=opts.allow_unpriced,
+        command="recommend",
+        outputs=planned_outputs(config, opts),
+    )
+    summary = run_pairs(
         config,
-        config.resolve(config.paths.store),
+        request,
         pairs_for(inputs.tasks, {t: inputs.models(t) for t in inputs.tasks}),
         price_table(inputs.snapshots, config),
         provider=inputs.replay,  # type: ignore[arg-type]
-        budget_usd=opts.budget_usd,
-        on_result=on_result,
-        on_start=on_start,
+        observer=observer,
     )
     source = str(opts.source) if opts.source else None
     evidence = Evidence.of(summary.results, summary.run_id, source)
@@ -174,19 +187,14 @@ def evaluate(
     return summary.results, evidence, summary.budget_note()
 
 
-def recommend(
-    config: Config,
-    opts: RecommendOptions,
-    on_result: Callable[[Result], None] | None = None,
-    on_start: Callable[[str, int], None] | None = None,
-) -> WeeklyRun:
+def recommend(config: Config, opts: RecommendOptions, observer: RunObserver | None = None) -> WeeklyRun:
     from routing.app.usage import usage_report_section
     from routing.publish.outputs import write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
     from routing.render.rationale import rationale_text
 
     inputs = gather_inputs(config, opts)
-    results, evidence, budget_note = evaluate(config, opts, inputs, on_result, on_start)
+    results, evidence, budget_note = evaluate(config, opts, inputs, observer)
     rec = decide(
         inputs.tier_configs,
         score_all(results),
@@ -212,6 +220,7 @@ def recommend(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         appendix=usage_report_section(config),
     )
-    out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
-    outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))
+    outputs = write_weekly_outputs(
+        rec, sources, report_folder(config, opts), config.resolve(config.paths.proposed)
+    )
     return WeeklyRun(rec, outputs, rankings_note)

@@ -83,5 +83,3 @@ def rankings_show(config: Any, fmt: str, weeks: int | None) -> None:
         click.echo(json.dumps(series_json(board.weeks), indent=2))
     else:
         print_board(out_console(), board)
-
-

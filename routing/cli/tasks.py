@@ -53,5 +53,3 @@ def tasks_import_bfcl(questions: str, answers: str | None, tier: str, out: str) 
     for line in lines[1:]:
         click.echo(line, err=True)
     click.echo(lines[0])
-
-

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +17,14 @@ from routing.cli.options import (
     ANY_PATH,
     FILE,
     FOLDER,
+    allow_unpriced_option,
     budget_option,
     config_option,
     err_console,
     out_console,
+    quiet_option,
     replay_option,
+    resume_option,
     simulate_option,
 )
 
@@ -39,32 +44,25 @@ def _mode(simulate: bool, replay: str | None, results: str | None = None) -> tup
     return "real", None
 
 
-class Progress:
-    """A progress bar on stderr for long runs (quiet when stderr is not a terminal)."""
+def observe(quiet: bool) -> Any:
+    """The progress observer: live on a terminal, a line per tenth of the run when piped."""
+    from routing.render.progress import ProgressObserver
 
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    console = err_console()
+    return ProgressObserver(console, live=console.is_terminal, quiet=quiet)
 
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console(),
-            transient=True,
-        )
-        self.task_id: Any = None
 
-    def start(self, run_id: str, total: int) -> None:
-        self.progress.start()
-        self.task_id = self.progress.add_task(f"eval {run_id}", total=total)
-
-    def advance(self, _result: Any) -> None:
-        if self.task_id is not None:
-            self.progress.advance(self.task_id)
-
-    def stop(self) -> None:
-        self.progress.stop()
+def observed(observer: Any, run: Callable[[], Any]) -> Any:
+    """Run with the observer; Ctrl-C stores what finished (it already is) and exits 130."""
+    try:
+        return run()
+    except KeyboardInterrupt:
+        observer.stop()
+        note = observer.interrupted_note()
+        err_console().print(f"[yellow]{note}[/yellow]", highlight=False, soft_wrap=True)
+        sys.exit(130)
+    finally:
+        observer.stop()
 
 
 @click.command()
@@ -77,6 +75,9 @@ class Progress:
 @click.option("--policy", type=FILE, help="Current policy (default: paths.policy).")
 @click.option("--out", type=FOLDER, help="Report folder (default: reports/<date>).")
 @click.option("--date", "day", help="Report date (default: today).")
+@resume_option
+@allow_unpriced_option
+@quiet_option
 @config_option
 def recommend(
     config: Any,
@@ -89,6 +90,9 @@ def recommend(
     policy: str | None,
     out: str | None,
     day: str | None,
+    resume: str | None,
+    allow_unpriced: bool,
+    quiet: bool,
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report."""
     from routing.app.weekly import RecommendOptions
@@ -104,14 +108,13 @@ def recommend(
         rankings=Path(rankings) if rankings else None,
         policy=Path(policy) if policy else None,
         out=Path(out) if out else None,
+        resume=resume,
+        allow_unpriced=allow_unpriced,
     )
     if day:
         opts.day = day
-    progress = Progress()
-    try:
-        run = run_recommend(config, opts, on_result=progress.advance, on_start=progress.start)
-    finally:
-        progress.stop()
+    observer = observe(quiet)
+    run = observed(observer, lambda: run_recommend(config, opts, observer))
     print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note)
 
 
@@ -121,9 +124,13 @@ def recommend(
 @click.option("--tasks", "tasks_path", type=ANY_PATH, help="Task file or folder (default: each tier's).")
 @click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
 @click.option("--tiers", help="Comma-separated tiers.")
-@click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
+@click.option(
+    "--repeats", type=click.IntRange(1, 100), help="Attempts per model x task, 1-100 (default: eval.repeats)."
+)
 @budget_option
-@click.option("--resume", help="Run id to resume: only missing cells are called.")
+@resume_option
+@allow_unpriced_option
+@quiet_option
 @click.option("--skip-invalid", is_flag=True, help="Report invalid tasks and run the rest.")
 @config_option
 def eval_cmd(
@@ -136,35 +143,49 @@ def eval_cmd(
     repeats: int | None,
     budget_usd: float | None,
     resume: str | None,
+    allow_unpriced: bool,
+    quiet: bool,
     skip_invalid: bool,
 ) -> None:
-    """Run golden tasks against models and store every result; prints the run id on its last line."""
+    """Run golden tasks against models and store every result; prints the run id on its last line.
+
+    Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,
+    130 interrupted (what finished is stored; the printed command resumes it)."""
     from routing.app.eval_run import run_eval
+    from routing.app.evaluate import EvalRequest
 
     mode, source = _mode(simulate, replay)
+    if resume and (simulate or replay or tasks_path or models or tiers or repeats):
+        raise click.UsageError("--resume replays the run's stored plan: give it no other plan options")
+    request = EvalRequest(
+        mode=mode,
+        source=source,
+        tasks_path=tasks_path,
+        models=models,
+        tiers=tiers,
+        repeats=repeats,
+        budget_usd=budget_usd,
+        resume=resume,
+        allow_unpriced=allow_unpriced,
+        skip_invalid=skip_invalid,
+    )
     err = err_console()
-    progress = Progress()
-    try:
-        summary = run_eval(
-            config,
-            mode,
-            source,
-            tasks_path,
-            models,
-            tiers,
-            repeats,
-            budget_usd,
-            resume,
-            on_result=progress.advance,
-            on_start=progress.start,
-            skip_invalid=skip_invalid,
-            on_invalid=lambda line: err.print(f"skipped invalid task: {line}", markup=False),
-        )
-    finally:
-        progress.stop()
-    err.print(f"{summary.completed} attempts run, {summary.reused} reused, {summary.errors} errors")
+    observer = observe(quiet)
+    summary = observed(
+        observer,
+        lambda: run_eval(
+            config, request, observer, on_invalid=lambda line: err.print(f"skipped invalid task: {line}")
+        ),
+    )
+    err.print(
+        f"{summary.completed} cells run ({summary.calls} calls), {summary.reused} reused,"
+        f" {summary.errors} errors",
+        highlight=False,
+    )
+    for kind, count in summary.error_types.most_common():
+        err.print(f"[red]{count} {kind}[/red]: {summary.first_errors.get(kind, '')}", highlight=False)
     if summary.budget_note():
-        err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]")
+        err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]", highlight=False)
     click.echo(summary.run_id)
 
 
@@ -258,5 +279,3 @@ def export_litellm(
         err_console().print(f"wrote {out}")
     else:
         click.echo(text, nl=False)
-
-
