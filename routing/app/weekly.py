@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evals.records import Evidence, Mode, Result, Task
 from evals.run.results_file import read_results
 from evals.scores import score_all
+from routing.app.guards import defined_tiers, report_day, report_dir
 from routing.config import Config, TierConfig
 from routing.decide.candidates import Candidate, TierCandidates
 from routing.decide.momentum import Momentum
@@ -22,6 +24,9 @@ from routing.decide.reasons import Reason
 from routing.decide.recommendation import Recommendation, decide
 from routing.policy import Policy, PolicyMeta, load_policy
 from routing.rankings.records import RankingSnapshot
+
+if TYPE_CHECKING:
+    from routing.render.markdown import ReportSources
 
 
 @dataclass
@@ -68,6 +73,8 @@ class WeeklyRun:
     recommendation: Recommendation
     outputs: dict[str, Path]
     rankings_note: str | None
+    replaced: Path | None = None  # the same day's earlier report, now overwritten
+    sources: ReportSources | None = None  # what the report cites beside the record (the PR body too)
 
 
 def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Path]:
@@ -104,14 +111,15 @@ def add_rankings(
 
 def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     current, current_path = load_current(config, opts.policy)
+    if current is not None:
+        defined_tiers(config, current.tiers, current_path, "tiers")
     if opts.mode == "results":
         assert opts.source is not None
         results = read_results(opts.source)
         wanted = set(config.select_tiers(opts.tiers)) if opts.tiers else None
         results = [r for r in results if wanted is None or r.tier in wanted]
-        tier_configs = {
-            t: config.tiers.get(t) or TierConfig(tasks="") for t in dict.fromkeys(r.tier for r in results)
-        }
+        defined_tiers(config, {r.tier for r in results}, opts.source, "tier")
+        tier_configs = {t: config.tiers[t] for t in dict.fromkeys(r.tier for r in results)}
         return WeeklyInputs(current, current_path, tier_configs, results=results)
     from routing.app.evaluate import load_tier_tasks
 
@@ -181,10 +189,12 @@ def recommend(
     on_start: Callable[[str, int], None] | None = None,
 ) -> WeeklyRun:
     from routing.app.usage import usage_report_section
-    from routing.publish.outputs import write_weekly_outputs
+    from routing.publish.outputs import existing_report, write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
     from routing.render.rationale import rationale_text
 
+    opts.day = report_day(opts.day)
+    out_dir = report_dir(config, opts.day, opts.out)
     inputs = gather_inputs(config, opts)
     results, evidence, budget_note = evaluate(config, opts, inputs, on_result, on_start)
     rec = decide(
@@ -206,12 +216,13 @@ def recommend(
         current_name=inputs.current_path.name,
         proposed_name=config.resolve(config.paths.proposed).name,
         snapshot=snapshot,
+        snapshots=inputs.snapshots,
         momentum=inputs.momentum,
         task_sources=", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
         rankings_note=rankings_note,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         appendix=usage_report_section(config),
     )
-    out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
+    replaced = existing_report(out_dir)
     outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))
-    return WeeklyRun(rec, outputs, rankings_note)
+    return WeeklyRun(rec, outputs, rankings_note, replaced, sources)
