@@ -139,16 +139,28 @@ class Score:
     tasks: int = 0
     task_successes: float = 0.0
     by_task: Mapping[str, TaskStats] = field(default_factory=dict, compare=False, repr=False)
+    # graded attempts that failed on a tool-call taxonomy code, per code (the report's failure chart)
+    tool_failures: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def simulated(self) -> bool:
         return "sim" in self.provider_kinds
 
     def to_dict(self) -> dict:
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "by_task"}
+        kept = (f.name for f in fields(self) if f.name not in ("by_task", "tool_failures"))
+        data = {name: getattr(self, name) for name in kept}
         data["provider_kinds"] = list(self.provider_kinds)
         data["task_successes"] = round(self.task_successes, 6)
         return data
+
+
+def tool_failure_counts(results: Sequence[Result]) -> dict[str, int]:
+    """Graded attempts failed on each tool-call taxonomy code, codes in taxonomy order."""
+    counts = {code: 0 for code in TOOL_FAILURES}
+    for r in graded(results):
+        if r.failure in counts:
+            counts[r.failure] += 1
+    return {code: n for code, n in counts.items() if n}
 
 
 def score(model: str, tier: str, results: Sequence[Result]) -> Score:
@@ -176,6 +188,7 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
         tasks=len(fractions),
         task_successes=sum(fractions),
         by_task=per_task,
+        tool_failures=tool_failure_counts(results),
     )
 
 

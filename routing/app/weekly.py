@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evals.records import Evidence, Mode, Result, Task
 from evals.run.results_file import read_results
 from evals.run.runner import RunObserver
 from evals.scores import score_all
+from routing.app.guards import defined_tiers, report_day, report_dir
 from routing.config import Config, TierConfig
 from routing.decide.candidates import Candidate, TierCandidates
 from routing.decide.momentum import Momentum
@@ -22,6 +24,9 @@ from routing.decide.reasons import Reason
 from routing.decide.recommendation import Recommendation, decide
 from routing.policy import Policy, PolicyMeta, load_policy
 from routing.rankings.records import RankingSnapshot
+
+if TYPE_CHECKING:
+    from routing.render.markdown import ReportSources
 
 
 @dataclass
@@ -70,6 +75,8 @@ class WeeklyRun:
     recommendation: Recommendation
     outputs: dict[str, Path]
     rankings_note: str | None
+    replaced: Path | None = None  # the same day's earlier report, now overwritten
+    sources: ReportSources | None = None  # what the report cites beside the record (the PR body too)
 
 
 def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Path]:
@@ -106,14 +113,15 @@ def add_rankings(
 
 def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     current, current_path = load_current(config, opts.policy)
+    if current is not None:
+        defined_tiers(config, current.tiers, current_path, "tiers")
     if opts.mode == "results":
         assert opts.source is not None
         results = read_results(opts.source)
         wanted = set(config.select_tiers(opts.tiers)) if opts.tiers else None
         results = [r for r in results if wanted is None or r.tier in wanted]
-        tier_configs = {
-            t: config.tiers.get(t) or TierConfig(tasks="") for t in dict.fromkeys(r.tier for r in results)
-        }
+        defined_tiers(config, {r.tier for r in results}, opts.source, "tier")
+        tier_configs = {t: config.tiers[t] for t in dict.fromkeys(r.tier for r in results)}
         return WeeklyInputs(current, current_path, tier_configs, results=results)
     from routing.app.evaluate import load_tier_tasks
 
@@ -137,11 +145,7 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
 
 def planned_outputs(config: Config, opts: RecommendOptions) -> list[Path]:
     """The files the run writes: checked writable before the eval pays for anything."""
-    return [config.resolve(config.paths.proposed), report_folder(config, opts) / "report.md"]
-
-
-def report_folder(config: Config, opts: RecommendOptions) -> Path:
-    return config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
+    return [config.resolve(config.paths.proposed), report_dir(config, opts.day, opts.out) / "report.md"]
 
 
 def policy_meta(inputs: WeeklyInputs, evidence: Evidence) -> PolicyMeta:
@@ -189,10 +193,12 @@ def evaluate(
 
 def recommend(config: Config, opts: RecommendOptions, observer: RunObserver | None = None) -> WeeklyRun:
     from routing.app.usage import usage_report_section
-    from routing.publish.outputs import write_weekly_outputs
+    from routing.publish.outputs import existing_report, write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
     from routing.render.rationale import rationale_text
 
+    opts.day = report_day(opts.day)
+    out_dir = report_dir(config, opts.day, opts.out)
     inputs = gather_inputs(config, opts)
     results, evidence, budget_note = evaluate(config, opts, inputs, observer)
     rec = decide(
@@ -214,13 +220,13 @@ def recommend(config: Config, opts: RecommendOptions, observer: RunObserver | No
         current_name=inputs.current_path.name,
         proposed_name=config.resolve(config.paths.proposed).name,
         snapshot=snapshot,
+        snapshots=inputs.snapshots,
         momentum=inputs.momentum,
         task_sources=", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
         rankings_note=rankings_note,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         appendix=usage_report_section(config),
     )
-    outputs = write_weekly_outputs(
-        rec, sources, report_folder(config, opts), config.resolve(config.paths.proposed)
-    )
-    return WeeklyRun(rec, outputs, rankings_note)
+    replaced = existing_report(out_dir)
+    outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))
+    return WeeklyRun(rec, outputs, rankings_note, replaced, sources)

@@ -74,7 +74,11 @@ def observed(observer: Any, run: Callable[[], Any]) -> Any:
 @click.option("--rankings", type=ANY_PATH, help="Folder of rankings snapshots.")
 @click.option("--policy", type=FILE, help="Current policy (default: paths.policy).")
 @click.option("--out", type=FOLDER, help="Report folder (default: reports/<date>).")
-@click.option("--date", "day", help="Report date (default: today).")
+@click.option("--date", "day", help="Report date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--pr", "pull_request", is_flag=True, help="Commit to routing/recommend-<week>, push, open the PR."
+)
+@click.option("--remote", default="origin", show_default=True, help="Git remote for --pr.")
 @resume_option
 @allow_unpriced_option
 @quiet_option
@@ -93,8 +97,11 @@ def recommend(
     resume: str | None,
     allow_unpriced: bool,
     quiet: bool,
+    pull_request: bool,
+    remote: str,
 ) -> None:
-    """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report."""
+    """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report
+    (and with --pr the week's pull request)."""
     from routing.app.weekly import RecommendOptions
     from routing.app.weekly import recommend as run_recommend
     from routing.render.console import print_summary
@@ -114,8 +121,32 @@ def recommend(
     if day:
         opts.day = day
     observer = observe(quiet)
-    run = observed(observer, lambda: run_recommend(config, opts, observer))
+    outcome = None
+    if pull_request:
+        from routing.app.pr import recommend_pr
+
+        outcome = observed(observer, lambda: recommend_pr(config, opts, remote, observer))
+        run = outcome.run
+    else:
+        run = observed(observer, lambda: run_recommend(config, opts, observer))
     print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note)
+    if run.replaced is not None:
+        note = f"replaced the earlier report of {opts.day} in {run.replaced.parent}"
+        err_console().print(note, markup=False)
+    if outcome is not None:
+        print_pr_outcome(outcome)
+
+
+def print_pr_outcome(outcome: Any) -> None:
+    """What --pr did, in lines a person (or the workflow log) can act on."""
+    err = err_console()
+    err.print(f"pr: {outcome.note}", markup=False)
+    if outcome.pr is not None and outcome.pr.url:
+        err.print(f"pr: {'updated' if outcome.pr.updated else 'opened'} {outcome.pr.url}", markup=False)
+    elif outcome.pr is not None and outcome.pr.command:
+        err.print("pr: gh is not installed or not logged in; open the pull request with:", markup=False)
+        click.echo(outcome.pr.command)
+        err.print(f"pr: body file: {outcome.body_file}", markup=False)
 
 
 @click.command("eval")

@@ -157,6 +157,7 @@ class ReportSources:
     rankings_note: str | None = None
     generated_at: str = ""
     appendix: str | None = None  # e.g. the team's own traffic section; absent, not empty, without data
+    snapshots: Sequence[RankingSnapshot] = ()  # every week read, oldest first (the momentum chart)
 
 
 def report_context(rec: Recommendation, src: ReportSources, diff_md: str) -> dict[str, Any]:

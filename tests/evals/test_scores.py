@@ -125,3 +125,12 @@ def test_score_all_groups_and_sorts():
     got = [(s.tier, s.model, s.n) for s in score_all(rows)]
     assert got == [("agent", "a", 1), ("chat", "a", 1), ("chat", "b", 1)]
     assert score_all(rows)[0].simulated
+
+
+def test_tool_failures_are_counted_per_code_in_taxonomy_order():
+    rows = [r(False, failure="wrong_value"), r(False, failure="malformed_arguments")]
+    rows += [r(False, failure="wrong_value"), r(False, failure="not_a_tool_code"), r(True)]
+    rows += [r(status="error", failure="wrong_value")]  # an errored attempt was never graded
+    s = score("m", "agent", rows)
+    assert list(s.tool_failures.items()) == [("malformed_arguments", 1), ("wrong_value", 2)]
+    assert score("m", "agent", []).tool_failures == {}
