@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from routing.rankings.records import DATASET_URL, TOKENIZER_NOTE, attribution
+from routing.render.text import human_tokens
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -68,12 +69,8 @@ def pct(value: float | None, signed: bool = True) -> str:
 
 
 def tokens(n: int | None) -> str:
-    if n is None:
-        return "unknown"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f}{unit}"
-    return str(n)
+    """A token count as the board shows it (3.43T); unknown when the source gave none."""
+    return "unknown" if n is None else human_tokens(n)
 
 
 def cite(source_url: str | None, as_of: str | None) -> str:
