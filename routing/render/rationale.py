@@ -58,6 +58,15 @@ def _settle_text(d: Decision) -> str:
             parts.append(f"{s.model} (risk {risk(s.total_risk)}; more tasks at its rate would not settle it)")
             continue
         more = max(0, s.tasks_needed - s.tasks)
+        if more == 0:  # success and cost are settled: the risk left is in another gate
+            others = [
+                METRIC_NAMES[r.metric]
+                for r in d.assessments[s.model].risks
+                if r.metric not in ("success", "cost_per_success") and (r.risk is None or r.risk > 0)
+            ]
+            left = ", ".join(others) or "unknown metrics"
+            parts.append(f"{s.model} (risk {risk(s.total_risk)} over {s.tasks} tasks, from {left})")
+            continue
         parts.append(
             f"{s.model} (risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
             f"{more} more, would settle it if its rate holds)"
