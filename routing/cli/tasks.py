@@ -28,10 +28,9 @@ def tasks() -> None:
 @config_option
 def tasks_validate(config: Any, path: str | None) -> None:
     """Check task schemas and that each task's reference passes its own checks; lists every problem."""
-    from evals.tasks.load import load_checked
+    from routing.app.tasks import validate_tasks
 
-    paths = [Path(path)] if path else [config.resolve(t.tasks) for t in config.tiers.values()]
-    valid, problems = load_checked(paths)
+    valid, problems = validate_tasks(config, Path(path) if path else None)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -46,10 +45,9 @@ def tasks_validate(config: Any, path: str | None) -> None:
 @click.option("--out", required=True, type=FOLDER, help="Folder for the task files.")
 def tasks_import_bfcl(questions: str, answers: str | None, tier: str, out: str) -> None:
     """BFCL questions (+ possible answers) to one task per question, id <tier>/bfcl/<BFCL id>."""
-    from evals.tasks.bfcl import import_bfcl, summary
+    from routing.app.tasks import import_bfcl_tasks
 
-    report = import_bfcl(Path(questions), Path(answers) if answers else None, tier, Path(out))
-    lines = summary(report, Path(out))
+    lines = import_bfcl_tasks(Path(questions), Path(answers) if answers else None, tier, Path(out))
     for line in lines[1:]:
         click.echo(line, err=True)
     click.echo(lines[0])
