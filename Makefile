@@ -63,6 +63,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_cli_startup.py
 	$(BIN)/python bench/bench_recommend_sim.py
+	$(BIN)/python bench/runner_overhead.py
 
 clean:
 	rm -rf $(VENV) $(PROXY_VENV) $(LLM_VENV) .pytest_cache

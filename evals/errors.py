@@ -14,6 +14,18 @@ M = TypeVar("M", bound="BaseModel")
 class DomainError(Exception):
     """A problem the user can fix: bad input, missing file, exhausted budget."""
 
+    exit_code = 1
+
+
+class RunFailed(DomainError):
+    """Every attempt of a run errored: nothing to decide from (exit code 3). Carries the summary."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, summary: object = None) -> None:
+        super().__init__(message)
+        self.summary = summary
+
 
 class InputError(DomainError):
     """Bad content in a file the user wrote: names the file and the field."""

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-RESULT_VERSION = 1
+RESULT_VERSION = 2  # 2: cost_source and attempts (version-1 rows read with their defaults)
 TIERS = ("coding", "agent", "long_context", "chat", "extraction")
 
 ProviderKind = Literal["real", "replay", "sim", "recorded"]
@@ -21,6 +21,10 @@ MODE_KIND: dict[str, ProviderKind] = {  # the one place a mode becomes the provi
     "results": "recorded",
     "real": "real",
 }
+
+# Where an attempt's cost_usd came from, best first. `not_billed`: the call got no answer (refused
+# connection, an HTTP error status), so nothing was charged. A null cost_source means unknown.
+COST_SOURCES = ("provider", "litellm", "price", "recorded", "simulated", "not_billed")
 
 # Tool-call failure taxonomy (DESIGN.md). `None` means the attempt did not fail on a tool call.
 TOOL_FAILURES = (
@@ -58,6 +62,7 @@ class Response:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     cost_usd: float | None = None
+    cost_source: str | None = None  # one of COST_SOURCES; None with cost_usd None: unknown
     latency_ms: float | None = None
     ttft_ms: float | None = None
     error_type: str | None = None  # set when the call failed (status=error)
@@ -152,7 +157,9 @@ class Result(BaseModel):
     ttft_ms: float | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
-    cost_usd: float | None = None
+    cost_usd: float | None = None  # every attempt of the cell, retries included; null if any is unknown
+    cost_source: str | None = None  # see COST_SOURCES; "+"-joined when attempts differ
+    attempts: int = 1  # calls made for this cell (retries and resumed passes included)
     response: dict[str, Any] | None = None
 
 
@@ -163,6 +170,18 @@ def cache_key(model: str, task_hash: str, params: dict[str, Any], repeat: int) -
 
 
 @dataclass(frozen=True)
+class Price:
+    """USD per million tokens, and whether the team wrote it (`config`) or the catalog did."""
+
+    input_per_mtok: float
+    output_per_mtok: float
+    origin: Literal["config", "catalog"] = "catalog"
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.input_per_mtok + completion_tokens * self.output_per_mtok) / 1e6
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """How to reach one model: all the real provider needs to know of the caller's configuration."""
 
@@ -170,6 +189,13 @@ class Endpoint:
     api_base: str | None = None
     api_key_env: str | None = None  # the name of the variable holding the key, never the key
     timeout_s: float = 120.0
+    price: Price | None = None  # applied to the real token counts when no better cost source exists
+    stream: bool = False  # stream the answer to record the time to its first token
+
+    @property
+    def group(self) -> str:
+        """Calls sharing a server share its rate limits: the api_base, else the gateway prefix."""
+        return self.api_base or self.litellm_model.split("/", 1)[0]
 
     def missing_key(self) -> str | None:
         """The variable a call would certainly fail without, or None when nothing is missing."""

@@ -62,10 +62,9 @@ def tool_failure_rate(results: Sequence[Result]) -> float | None:
 
 
 def total_cost(results: Sequence[Result]) -> float | None:
-    """Spend including failed attempts; None when any answered attempt's cost is unknown (a partial
-    sum would understate it). An errored attempt without a cost was not billed."""
-    answered = [r for r in results if r.status == "ok"]
-    if not answered or any(r.cost_usd is None for r in answered):
+    """Spend including failed attempts and retries; None when any attempt's cost is unknown (a partial
+    sum would show a model cheaper than it is)."""
+    if not results or any(r.cost_usd is None for r in results):
         return None
     return sum(r.cost_usd or 0.0 for r in results)
 

@@ -79,9 +79,11 @@ class ModelOverride(_Strict):
 class EvalSettings(_Strict):
     repeats: int = Field(3, ge=1, le=100)
     concurrency: int = Field(16, ge=1, le=512)
+    provider_concurrency: int | None = Field(None, ge=1, le=512)  # per api_base or gateway
     timeout_s: float = Field(120, gt=0)
     max_attempts: int = Field(4, ge=1, le=20)
-    budget_usd: float = Field(25, ge=0)
+    budget_usd: float = Field(25, ge=0, allow_inf_nan=False)
+    stream: bool = False  # real runs: stream answers to record the time to first token
     seed: int = 0
 
 
@@ -168,6 +170,7 @@ class Config(_Strict):
                 api_base=override.api_base if override else None,
                 api_key_env=override.api_key_env if override else None,
                 timeout_s=self.eval.timeout_s,
+                stream=self.eval.stream,
             )
         return out
 

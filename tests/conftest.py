@@ -23,3 +23,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside this checkout")
     return SHARED_DATA
+
+
+def _load_stub_server() -> None:
+    """tests/ is not a package: register tests/stub_server.py so tests can `from stub_server import`."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("stub_server", Path(__file__).with_name("stub_server.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["stub_server"] = module
+    spec.loader.exec_module(module)
+
+
+_load_stub_server()

@@ -35,15 +35,48 @@ class RetryDecision:
     wait_s: float | None = None
 
 
+MIN_SECRET_FRAGMENT = 8  # an echoed run this long of a configured key is redacted
+
+
+class Redactor:
+    """Removes configured keys from text: the whole key and any run of 8+ characters of it, whatever
+    its shape (a server echoing `...3f9a2c7d1e` of a key must not leak it), plus `sk-`/Bearer shapes."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        self._windows: set[str] = set()
+        for secret in secrets:
+            if secret and len(secret) >= MIN_SECRET_FRAGMENT:
+                n = MIN_SECRET_FRAGMENT
+                self._windows.update(secret[i : i + n] for i in range(len(secret) - n + 1))
+
+    def __call__(self, text: str) -> str:
+        if self._windows and len(text) >= MIN_SECRET_FRAGMENT:
+            text = self._mask(text)
+        return _SECRET.sub("[redacted]", text)
+
+    def _mask(self, text: str) -> str:
+        n = MIN_SECRET_FRAGMENT
+        hits = [i for i in range(len(text) - n + 1) if text[i : i + n] in self._windows]
+        if not hits:
+            return text
+        out, pos, span_start, span_end = [], 0, hits[0], hits[0] + n
+        for i in hits[1:]:
+            if i <= span_end:
+                span_end = max(span_end, i + n)
+                continue
+            out += [text[pos:span_start], "[redacted]"]
+            pos, span_start, span_end = span_end, i, i + n
+        out += [text[pos:span_start], "[redacted]", text[span_end:]]
+        return "".join(out)
+
+
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Remove keys from text that may end up in logs, results or reports."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return _SECRET.sub("[redacted]", text)
+    return Redactor(secrets)(text)
 
 
-def _retry_after(exc: BaseException) -> float | None:
+def retry_after(exc: BaseException) -> float | None:
+    """The server's requested wait (seconds) from a 429/503's headers, when it sent one."""
     headers = getattr(exc, "litellm_response_headers", None)
     if headers is None:
         response = getattr(exc, "response", None)
@@ -55,34 +88,36 @@ def _retry_after(exc: BaseException) -> float | None:
     except AttributeError:
         return None
     try:
-        return max(0.0, float(value)) if value is not None else None
+        wait = float(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+    return max(0.0, wait) if wait is not None and math.isfinite(wait) else None
+
+
+def classify_status(status: int | None, exc: BaseException | None = None) -> RetryDecision:
+    """By HTTP status alone: 408/409/425/429/5xx are transient, every other status is final."""
+    wait = retry_after(exc) if exc is not None else None
+    if status == 429:
+        return RetryDecision(True, "rate_limited", wait)
+    if status == 401:
+        return RetryDecision(False, "authentication")
+    if isinstance(status, int) and status in TRANSIENT_STATUS:
+        return RetryDecision(True, f"http_{status}", wait)
+    if isinstance(status, int):
+        return RetryDecision(False, f"http_{status}")
+    return RetryDecision(False, "unknown_error")
 
 
 def classify_error(exc: BaseException) -> RetryDecision:
-    """Transient: 429, 5xx, timeouts, connection errors. Everything else is final."""
-    name = type(exc).__name__
-    status = getattr(exc, "status_code", None)
-    if isinstance(exc, TimeoutError) or "Timeout" in name:
+    """Provider-neutral classification (the real provider refines it with LiteLLM's classes)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return RetryDecision(False, "connection_refused")
+    if isinstance(exc, TimeoutError):
         return RetryDecision(True, "timeout")
-    if "APIConnectionError" in name or isinstance(exc, ConnectionError):
+    if isinstance(exc, ConnectionError):
         return RetryDecision(True, "connection_error")
-    if status == 429 or "RateLimit" in name:
-        return RetryDecision(True, "rate_limited", _retry_after(exc))
-    if isinstance(status, int) and status in TRANSIENT_STATUS:
-        return RetryDecision(True, f"http_{status}", _retry_after(exc))
-    if "ContextWindowExceeded" in name:
-        return RetryDecision(False, "context_window_exceeded")
-    if "ContentPolicy" in name:
-        return RetryDecision(False, "content_policy")
-    if "Authentication" in name or status == 401:
-        return RetryDecision(False, "authentication")
-    if "BudgetExceeded" in name:
-        return RetryDecision(False, "budget_exceeded")
-    if isinstance(status, int):
-        return RetryDecision(False, f"http_{status}")
-    return RetryDecision(False, name)
+    status = getattr(exc, "status_code", None)
+    return classify_status(status if isinstance(status, int) else None, exc)
 
 
 def estimate_tokens(payload: Any) -> int:

@@ -43,6 +43,7 @@ def load_replay(path: str | Path) -> dict[tuple[str, str, int], Response]:
             prompt_tokens=row.get("prompt_tokens"),
             completion_tokens=row.get("completion_tokens"),
             cost_usd=row.get("cost_usd"),
+            cost_source="recorded" if row.get("cost_usd") is not None else None,
             latency_ms=row.get("latency_ms"),
             ttft_ms=row.get("ttft_ms"),
         )

@@ -1,37 +1,52 @@
-"""Async fan-out of (task, model, repeat) cells with a concurrency limit, retries, budget and resume.
+"""Async fan-out of (task, model, repeat) cells: per-provider concurrency, retries, budget, resume.
 
 Tenacity here is the only retry owner (LiteLLM is called with retries off). Only transient errors
-are retried, capped by attempts and wall time; an exhausted cell is `error`, never `fail`. Each
-result is written to the store as it arrives.
+are retried, capped by attempts and wall time; an exhausted cell is `error`, never `fail`. Every
+attempt is costed and reserved against the budget before it is made; each cell's result is written
+to the store as it arrives, with all its attempts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import random
-from collections.abc import Callable, Sequence
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt, stop_after_delay
+from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, stop_after_delay
 
 from evals.checks.registry import grade
 from evals.providers.base import Provider
-from evals.records import Response, Result, Task, cache_key
+from evals.providers.cost import combine
+from evals.records import Response, Result, Task
+from evals.run.budget import Budget
+from evals.run.plan import Cell, plan_cells
 from evals.run.store import ResultStore
+from evals.run.throttle import Throttle
 from evals.tasks.agent import run_agent
 
+__all__ = ["Cell", "RunObserver", "RunStart", "RunSummary", "call_with_retries", "plan_cells", "run_cells"]
+
 MAX_WAIT_S = 60.0
+GC_YOUNG_THRESHOLD = 50_000
+NOT_RUN = "budget_exceeded"  # an attempt the budget guard refused: no call was made
 
 
 @dataclass(frozen=True)
-class Cell:
-    task: Task
-    model: str
-    repeat: int
+class RunStart:
+    """Told to the observer before the first call: enough to resume if the process dies."""
 
-    @property
-    def key(self) -> str:
-        return cache_key(self.model, self.task.content_hash(), self.task.params, self.repeat)
+    run_id: str
+    planned: int
+    todo: int
+    provider_kind: str
+    plan: str = ""
+    resume_command: str = ""
 
 
 @dataclass
@@ -42,80 +57,177 @@ class RunSummary:
     reused: int = 0
     completed: int = 0
     errors: int = 0
-    skipped_for_budget: int = 0
-    spent_usd: float = 0.0
+    calls: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+    budget: Budget = field(default_factory=Budget)
+    error_types: Counter[str] = field(default_factory=Counter)
+    first_errors: dict[str, str] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
+    unpriced_models: set[str] = field(default_factory=set)
+
+    @property
+    def spent_usd(self) -> float:
+        return self.budget.spent
+
+    @property
+    def skipped_for_budget(self) -> int:
+        return self.budget.skipped
 
     @property
     def unknown_cost_calls(self) -> int:
-        """Answered attempts of the whole run with no known price (the budget guard cannot count them)."""
+        """Answered cells of the whole run whose cost is unknown."""
         return sum(1 for r in self.results if r.status == "ok" and r.cost_usd is None)
 
     @property
+    def unpriced_calls(self) -> int:
+        """Of those, the ones of models with no price: the cap could not count them at all."""
+        return sum(
+            1
+            for r in self.results
+            if r.status == "ok" and r.cost_usd is None and r.model in self.unpriced_models
+        )
+
+    @property
     def stopped_for_budget(self) -> bool:
-        return self.skipped_for_budget > 0
+        return self.budget.skipped > 0
+
+    @property
+    def all_errored(self) -> bool:
+        """Every cell of the run ended in an error (exit code 3): nothing to decide from."""
+        return bool(self.results) and all(r.status == "error" for r in self.results)
 
     def budget_note(self) -> str | None:
         """What the budget guard did, and what it could not guard (calls with no known price)."""
         parts = []
-        spent = f"${self.spent_usd:.2f}" + (" simulated" if self.provider_kind == "sim" else "")
+        sim = " simulated" if self.provider_kind == "sim" else ""
         if self.stopped_for_budget:
             parts.append(
-                f"stopped before the cap: {self.skipped_for_budget} attempts not run (spent {spent})"
+                f"stopped before the cap: {self.budget.skipped} attempts not run"
+                f" (estimated ${self.budget.skipped_usd:.2f}{sim}); spent ${self.spent_usd:.2f}{sim}"
             )
-        if self.unknown_cost_calls:
+        if self.unpriced_calls:
             parts.append(
-                f"{self.unknown_cost_calls} attempts had no known price and are not counted against the cap"
+                f"{self.unpriced_calls} attempts had no known price and are not counted against the cap"
             )
+        if self.unknown_cost_calls > self.unpriced_calls:
+            estimated = self.unknown_cost_calls - self.unpriced_calls
+            parts.append(f"{estimated} attempts have no known cost (the cap counted their estimate)")
         return "; ".join(parts) or None
 
 
-def plan_cells(pairs: Sequence[tuple[Task, str]], repeats: int) -> list[Cell]:
-    """Every (task, model) pair times `repeats`, in a stable order."""
-    return [Cell(task, model, r) for task, model in pairs for r in range(repeats)]
+class RunObserver(Protocol):
+    """Follows a run: told its plan before the first call, then each finished cell."""
+
+    def run_started(self, start: RunStart) -> None: ...
+
+    def cell_done(self, result: Result, summary: RunSummary) -> None: ...
 
 
-def _wait(state: RetryCallState) -> float:
+def _backoff(response: Response | None, attempt_number: int) -> float:
     """Honour retry-after when the server sent one, else jittered exponential backoff."""
-    response: Response | None = state.outcome.result() if state.outcome else None
     if response is not None and response.retry_after_s is not None:
         return min(MAX_WAIT_S, response.retry_after_s)
-    base = min(MAX_WAIT_S, 0.5 * 2 ** (state.attempt_number - 1))
+    base = min(MAX_WAIT_S, 0.5 * 2 ** (attempt_number - 1))
     return base * (0.5 + random.random() / 2)
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Each call allocates thousands of short-lived objects (LiteLLM's response models, httpx): the
+    young generation is collected less often while the run lasts (LiteLLM's own long-lived objects
+    are already frozen out of collection at import)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], GC_YOUNG_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _group(provider: Provider, model: str) -> str:
+    group = getattr(provider, "group", None)
+    return group(model) if callable(group) else provider.kind
+
+
 async def call_with_retries(
-    provider: Provider, cell: Cell, max_attempts: int, max_wall_s: float
-) -> tuple[Response, int]:
-    """One cell's attempts: returns the last response and how many calls were made."""
+    provider: Provider,
+    cell: Cell,
+    max_attempts: int,
+    max_wall_s: float,
+    *,
+    throttle: Throttle | None = None,
+    budget: Budget | None = None,
+    estimate: float | None = None,
+    on_retryable: Callable[[Response], None] | None = None,
+) -> list[Response]:
+    """One cell's attempts, in order (the last is the outcome). Each attempt waits for a slot of
+    its provider group and for the budget guard; a refused first attempt returns []."""
+    throttle = throttle or Throttle(1)
+    budget = budget or Budget()
+    group = _group(provider, cell.model)
+    attempts: list[Response] = []
+
+    async def attempt() -> Response:
+        if not budget.reserve(estimate):
+            return Response(error_type=NOT_RUN, error="stopped before the budget cap")
+        cost = None
+        try:
+            async with throttle.slot(group):
+                response = await provider.complete(cell.task, cell.model, cell.repeat)
+            cost = response.cost_usd
+        finally:
+            budget.settle(estimate, cost)
+        if response.error_type == "rate_limited":
+            throttle.rate_limited(group, response.retry_after_s)
+        elif response.ok:
+            throttle.succeeded(group)
+        attempts.append(response)
+        if response.retryable and on_retryable:
+            on_retryable(response)
+        return response
+
+    started = time.monotonic()
+    first = await attempt()  # most cells end here: tenacity is set up only for a retry
+    if not first.retryable or max_attempts <= 1:
+        return attempts
+    await asyncio.sleep(_backoff(first, 1))
     retrying = AsyncRetrying(
-        stop=stop_after_attempt(max_attempts) | stop_after_delay(max_wall_s),
+        stop=stop_after_attempt(max_attempts - 1)
+        | stop_after_delay(max(0.0, max_wall_s - (time.monotonic() - started))),
         retry=retry_if_result(lambda r: r.retryable),
-        wait=_wait,
+        wait=lambda state: _backoff(
+            state.outcome.result() if state.outcome else None, state.attempt_number + 1
+        ),
         retry_error_callback=lambda state: state.outcome.result(),
         reraise=False,
     )
-    calls = 0
-
-    async def attempt() -> Response:
-        nonlocal calls
-        calls += 1
-        return await provider.complete(cell.task, cell.model, cell.repeat)
-
-    response = await retrying(attempt)
-    return response, calls
+    await retrying(attempt)
+    return attempts
 
 
-async def attempt_cell(provider: Provider, cell: Cell, max_attempts: int, max_wall_s: float) -> Response:
-    """One attempt: a single call, or for an agent task the scripted multi-turn loop (each turn
-    with its own retries). A replay already holds the whole attempt, so it is never looped."""
+async def attempt_cell(
+    provider: Provider, cell: Cell, max_attempts: int, max_wall_s: float, **guards: Any
+) -> tuple[list[Response], Response | None]:
+    """One attempt: (every call made, in order, each costed; the outcome to grade). A single call
+    with its retries, or for an agent task the scripted multi-turn loop (each turn with its own
+    retries; the outcome is the whole conversation). A replay already holds the whole attempt, so
+    it is never looped. No call made (the budget refused the first): ([], None)."""
     if cell.task.agent is None or provider.kind not in ("real", "sim"):
-        return (await call_with_retries(provider, cell, max_attempts, max_wall_s))[0]
+        attempts = await call_with_retries(provider, cell, max_attempts, max_wall_s, **guards)
+        return attempts, attempts[-1] if attempts else None
+    calls: list[Response] = []
 
     async def ask(step: Task) -> Response:
-        return (await call_with_retries(provider, replace(cell, task=step), max_attempts, max_wall_s))[0]
+        turn = await call_with_retries(provider, replace(cell, task=step), max_attempts, max_wall_s, **guards)
+        calls.extend(turn)
+        return turn[-1] if turn else Response(error_type=NOT_RUN, error="stopped before the budget cap")
 
-    return await run_agent(cell.task, ask)
+    outcome = await run_agent(cell.task, ask)
+    return calls, outcome if calls else None
+
+
+def _runs_code(cell: Cell) -> bool:
+    return any("python_tests" in check for check in cell.task.checks)
 
 
 def row_kind(provider: Provider, model: str) -> str:
@@ -148,6 +260,7 @@ def to_result(run_id: str, cell: Cell, response: Response, kind: str) -> Result:
         prompt_tokens=response.prompt_tokens,
         completion_tokens=response.completion_tokens,
         cost_usd=response.cost_usd,
+        cost_source=response.cost_source,
         response=response.to_json() if response.ok else {"error": response.error},
     )
 
@@ -161,46 +274,67 @@ async def run_cells(
     concurrency: int,
     max_attempts: int,
     max_wall_s: float,
+    per_group: int | None = None,
     budget_usd: float | None = None,
     estimate_usd: Callable[[Cell], float | None] = lambda cell: None,
-    on_result: Callable[[Result], None] | None = None,
+    observer: RunObserver | None = None,
 ) -> RunSummary:
     """Run the cells not yet done in this run; stop spending before the budget would be exceeded."""
     done = store.done_keys(run_id)
     todo = [c for c in cells if c.key not in done]
+    prior = store.attempt_costs(run_id)
     summary = RunSummary(
-        run_id=run_id, planned=len(cells), provider_kind=provider.kind, reused=len(cells) - len(todo)
+        run_id=run_id,
+        planned=len(cells),
+        provider_kind=provider.kind,
+        reused=len(cells) - len(todo),
+        budget=Budget(cap=budget_usd, spent=sum(c for costs in prior.values() for c, _ in costs if c)),
     )
-    semaphore = asyncio.Semaphore(concurrency)
-    lock = asyncio.Lock()
-    reserved = 0.0
+    throttle = Throttle(concurrency, per_group)
 
     async def one(cell: Cell) -> None:
-        nonlocal reserved
-        estimate = estimate_usd(cell) or 0.0
-        async with semaphore:
-            async with lock:
-                if budget_usd is not None and summary.spent_usd + reserved + estimate > budget_usd:
-                    summary.skipped_for_budget += 1
-                    return
-                reserved += estimate
-            try:
-                response = await attempt_cell(provider, cell, max_attempts, max_wall_s)
-            finally:
-                async with lock:
-                    reserved -= estimate
-            # grading may run tests in a child process: off the event loop, so calls keep flowing
-            kind = row_kind(provider, cell.model)
-            result = await asyncio.to_thread(to_result, run_id, cell, response, kind)
-            store.put(cell.key, result)
-            async with lock:
-                summary.completed += 1
-                summary.errors += result.status == "error"
-                if result.cost_usd is not None:
-                    summary.spent_usd += result.cost_usd
-            if on_result:
-                on_result(result)
+        estimate = estimate_usd(cell)
 
-    await asyncio.gather(*(one(c) for c in todo))
+        def retryable(response: Response) -> None:  # kept now: the process may die during the back-off
+            store.put_attempts(run_id, cell.key, [response])
+
+        attempts, last = await attempt_cell(
+            provider,
+            cell,
+            max_attempts,
+            max_wall_s,
+            throttle=throttle,
+            budget=summary.budget,
+            estimate=estimate,
+            on_retryable=retryable,
+        )
+        if last is None:
+            summary.budget.skip(estimate)
+            return
+        kind = row_kind(provider, cell.model)
+        if _runs_code(cell):  # tests in a child process: off the event loop, so calls keep flowing
+            result = await asyncio.to_thread(to_result, run_id, cell, last, kind)
+        else:  # pure checks: graded and stored at once, so a crash cannot lose an answer paid for
+            result = to_result(run_id, cell, last, kind)
+        costs = [*prior.get(cell.key, []), *((a.cost_usd, a.cost_source) for a in attempts)]
+        result.cost_usd, result.cost_source = combine(costs)
+        result.attempts = len(costs)
+        store.put(cell.key, result, [a for a in attempts if not a.retryable])  # retryable ones are kept
+        summary.completed += 1
+        summary.calls += len(attempts)
+        if result.status == "error":
+            summary.errors += 1
+            summary.error_types[last.error_type or "error"] += 1
+            summary.first_errors.setdefault(last.error_type or "error", f"{cell.model}: {last.error}")
+        if observer:
+            observer.cell_done(result, summary)
+
+    governor = asyncio.create_task(throttle.follow_loop_lag())
+    try:
+        with _fewer_collections():
+            await asyncio.gather(*(one(c) for c in todo))
+    finally:
+        governor.cancel()
     summary.results = store.results(run_id)
+    summary.unpriced_models = {c.model for c in cells if estimate_usd(c) is None}
     return summary

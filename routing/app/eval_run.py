@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from evals.errors import InputError
-from evals.records import Result, Task
-from evals.run.runner import RunSummary
-from routing.app.evaluate import check_tasks, execute, load_snapshots_if_any, load_tier_tasks, price_table
+from evals.records import Task
+from evals.run.runner import RunObserver, RunSummary
+from routing.app.evaluate import (
+    EvalRequest,
+    check_tasks,
+    load_snapshots_if_any,
+    load_tier_tasks,
+    price_table,
+    run_pairs,
+)
 from routing.config import Config
 
 
@@ -59,39 +65,24 @@ def choose_models(
 
 def run_eval(
     config: Config,
-    mode: str,
-    source: Path | None,
-    tasks_path: str | None,
-    models: str | None,
-    tiers: str | None,
-    repeats: int | None,
-    budget_usd: float | None,
-    resume: str | None,
-    on_result: Callable[[Result], None] | None = None,
-    on_start: Callable[[str, int], None] | None = None,
+    request: EvalRequest,
+    observer: RunObserver | None = None,
     skip_invalid: bool = False,
     on_invalid: Callable[[str], None] | None = None,
 ) -> RunSummary:
-    tasks = choose_tasks(config, tasks_path, tiers, skip_invalid, on_invalid)
+    """A new run from the request, or `request.resume`'s stored plan replayed (missing cells only).
+    Invalid tasks are refused, or with `skip_invalid` reported to `on_invalid` and left out."""
+    prices = price_table(load_snapshots_if_any(config), config)
+    if request.resume:
+        return run_pairs(config, request, [], prices, observer=observer)
+    tasks = choose_tasks(config, request.tasks_path, request.tiers, skip_invalid, on_invalid)
     replay = None
-    if mode == "replay" and source is not None:
+    if request.mode == "replay" and request.source is not None:
         from evals.providers.replay import ReplayProvider
 
-        replay = ReplayProvider(source)
-    models_by_tier = choose_models(config, models, tasks, replay.models() if replay else [])
+        replay = ReplayProvider(request.source)
+    models_by_tier = choose_models(config, request.models, tasks, replay.models() if replay else [])
     pairs = [(t, m) for t in tasks for m in models_by_tier.get(t.tier, [])]
     if not pairs:
         raise InputError(None, "--models", "no models to evaluate for the chosen tiers")
-    return execute(
-        mode,
-        config,
-        config.resolve(config.paths.store),
-        pairs,
-        price_table(load_snapshots_if_any(config), config),
-        provider=replay,
-        budget_usd=budget_usd,
-        repeats=repeats,
-        resume=resume,
-        on_result=on_result,
-        on_start=on_start,
-    )
+    return run_pairs(config, request, pairs, prices, provider=replay, observer=observer)

@@ -1,24 +1,45 @@
-"""The eval stage shared by `routing eval` and `routing recommend`: provider, cells, run id, run."""
+"""The eval stage shared by `routing eval` and `routing recommend`: checks, provider, plan, run.
+
+Before the first paid call: credentials, prices (or --allow-unpriced), every output location, the
+run's lock; then the plan is stored and told to the observer with the command that resumes it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
-import secrets
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.errors import DomainError, InputError
-from evals.providers.base import Provider, estimate_tokens
-from evals.records import Result, Task
-from evals.run.runner import Cell, RunSummary, plan_cells, run_cells
+from evals.errors import DomainError, InputError, RunFailed
+from evals.providers.base import Provider
+from evals.records import Price, Task
+from evals.run.plan import Plan, Prices, estimate_cell_usd, pairs_for, run_id_for, unpriced_models
+from evals.run.runner import RunObserver, RunStart, RunSummary, run_cells
 from evals.run.store import ResultStore
 from routing.config import Config
 from routing.rankings.records import RankingSnapshot
 
-Prices = dict[str, tuple[float, float]]  # slug -> (input, output) USD per Mtok
+__all__ = ["EvalRequest", "execute", "load_plan", "pairs_for", "price_table", "run_pairs"]
+
+
+@dataclass
+class EvalRequest:
+    """What the user asked of an eval, as given on the command line (None: the config's value)."""
+
+    mode: str = "real"
+    source: Path | None = None  # replay file
+    tasks_path: str | None = None
+    models: str | None = None
+    tiers: str | None = None
+    repeats: int | None = None
+    budget_usd: float | None = None
+    resume: str | None = None
+    allow_unpriced: bool = False
+    command: str = "eval"  # which command resumes it
+    outputs: list[Path] = field(default_factory=list)  # files the command writes after the run
 
 
 def price_table(snapshots: Sequence[RankingSnapshot], config: Config) -> Prices:
@@ -85,103 +106,198 @@ def load_tier_tasks(
     return {tier: [t for t in group if t.id in valid] for tier, group in tasks.items()}
 
 
-def estimate_cell_usd(prices: Prices) -> Callable[[Cell], float | None]:
-    """Upper-bound cost of one attempt: full prompt plus max_tokens of output (used by the budget guard)."""
+def real_endpoints(config: Config, models: Sequence[str], prices: Prices) -> dict:
+    """Endpoints with the price each model is costed at when its provider reports no cost."""
+    from dataclasses import replace
 
-    def estimate(cell: Cell) -> float | None:
-        price = prices.get(cell.model)
-        if price is None:
-            return None
-        prompt = estimate_tokens([cell.task.messages, cell.task.tools])
-        completion = int(cell.task.params.get("max_tokens", 1024))
-        return (prompt * price[0] + completion * price[1]) / 1e6
-
-    return estimate
+    endpoints = config.endpoints(models)
+    for model, endpoint in endpoints.items():
+        if model in prices:
+            override = config.models.get(model)
+            origin = "config" if override and override.price is not None else "catalog"
+            endpoints[model] = replace(endpoint, price=Price(*prices[model], origin=origin))
+    return endpoints
 
 
-def make_provider(mode: str, config: Config, pairs: Sequence[tuple[Task, str]], prices: Prices) -> Provider:
+def with_map_prices(config: Config, models: Sequence[str], prices: Prices) -> Prices:
+    """Add LiteLLM's price for models it maps exactly and nothing else prices (real runs only)."""
+    from evals.providers.litellm_adapter import map_price
+
+    out = dict(prices)
+    for model in models:
+        if model not in out and (found := map_price(config.litellm_model(model))) is not None:
+            out[model] = found
+    return out
+
+
+def make_provider(mode: str, config: Config, plan: Plan, prices: Prices) -> Provider:
     """The simulated or real provider, imported lazily: LiteLLM loads only when a run needs it.
     (A replay provider is built where its file is first read, and handed to `execute`.)"""
     if mode == "simulate":
         from evals.providers.sim.provider import SimProvider
 
-        tasks = list({t.id: t for t, _ in pairs}.values())
-        return SimProvider(tasks, prices, seed=config.eval.seed)
+        return SimProvider(plan.tasks, prices, seed=config.eval.seed)
+    if mode == "replay":
+        from evals.providers.replay import ReplayProvider
+
+        if not plan.source:
+            raise DomainError("a replay run needs its recording (--replay FILE)")
+        return ReplayProvider(plan.source)
     from evals.providers.real import LiteLLMProvider
 
-    return LiteLLMProvider(config.endpoints(sorted({m for _, m in pairs})))
+    return LiteLLMProvider(real_endpoints(config, plan.models, prices))
 
 
-def run_id_for(mode: str, pairs: Sequence[tuple[Task, str]], repeats: int, fingerprint: str) -> str:
-    """Simulated and replayed runs get a content-derived id (same inputs, same run, same bytes);
-    real runs get a fresh id, because a rerun of real models is new evidence."""
-    if mode == "real":
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        return f"r-{stamp}-{secrets.token_hex(3)}"
-    blob = json.dumps(
-        [sorted((t.id, t.content_hash(), m) for t, m in pairs), repeats, fingerprint], separators=(",", ":")
-    )
-    prefix = "sim" if mode == "simulate" else "replay"
-    return f"{prefix}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
+def check_real_run(config: Config, plan: Plan, prices: Prices, allow_unpriced: bool) -> None:
+    """Keys and prices, before anything is written or paid."""
+    from evals.providers.real import missing_credentials
+
+    missing = missing_credentials(config.endpoints(plan.models))
+    if missing:
+        raise DomainError(
+            f"no API key for {len(missing)} model(s): {', '.join(missing[:3])}"
+            + (" ..." if len(missing) > 3 else "")
+            + "; export the key, or run offline with --simulate"
+        )
+    unpriced = unpriced_models(plan, prices)
+    if unpriced and not allow_unpriced:
+        raise DomainError(
+            f"no price for {len(unpriced)} model(s): {', '.join(unpriced[:3])}"
+            + (" ..." if len(unpriced) > 3 else "")
+            + "; the budget guard cannot bound them: add models.<slug>.price in routing.yaml, "
+            "or pass --allow-unpriced (their calls are then not counted against the cap)"
+        )
+
+
+def load_plan(store: ResultStore, run_id: str) -> tuple[Plan, dict]:
+    """The stored plan of a run, tasks included, exactly as it was planned."""
+    info = store.run_info(run_id)
+    if info is None:
+        raise DomainError(f"{store.path}: unknown run id {run_id!r} to resume")
+    meta = info["meta"].get("plan")
+    if not meta:
+        raise DomainError(f"run {run_id} was stored before runs kept their plan; it cannot be resumed")
+    stored = store.task_json(h for h, _ in meta["pairs"])
+    tasks = {h: Task.model_validate(json.loads(text)) for h, text in stored.items()}
+    return Plan.from_meta(meta, tasks), info["meta"]
+
+
+def resume_command(request: EvalRequest, config: Config, run_id: str) -> str:
+    parts = ["routing", request.command, "--resume", run_id]
+    if config.source is not None:
+        parts += ["--config", str(config.source)]
+    return shlex.join(parts)
 
 
 def execute(
-    mode: str,
     config: Config,
-    store_path: Path,
+    plan: Plan,
+    prices: Prices,
+    request: EvalRequest,
+    *,
+    provider: Provider | None = None,
+    observer: RunObserver | None = None,
+) -> RunSummary:
+    """Run the plan through the provider (built from its mode unless given); every result lands in
+    the store. A run whose every attempt errored raises RunFailed (exit code 3)."""
+    from evals.run.lock import RunLock
+    from evals.run.preflight import check_writable
+
+    store_path = config.resolve(config.paths.store)
+    if plan.mode == "real":
+        prices = with_map_prices(config, plan.models, prices)
+        check_real_run(config, plan, prices, request.allow_unpriced)
+    check_writable(files=[store_path, *request.outputs])
+    budget = config.eval.budget_usd if request.budget_usd is None else request.budget_usd
+    with ResultStore(store_path) as store:
+        run_id, note = request.resume, ""
+        if run_id is None and plan.mode == "real":
+            run_id = store.unfinished_run(plan.digest())
+            note = f"resuming interrupted run {run_id} (same plan)" if run_id else ""
+            run_id = run_id or run_id_for("real", plan.pairs, plan.repeats, "")
+        if run_id is None:  # simulated and replayed ids derive from what the provider would answer
+            provider = provider or make_provider(plan.mode, config, plan, prices)
+            run_id = run_id_for(plan.mode, plan.pairs, plan.repeats, provider.fingerprint())
+        with RunLock(store_path, run_id):  # before the provider is built: a second writer fails fast
+            provider = provider or make_provider(plan.mode, config, plan, prices)
+            plan.fingerprint = provider.fingerprint()
+            meta = {
+                "mode": plan.mode,
+                "repeats": plan.repeats,
+                "cells": len(plan.cells),
+                "plan": plan.to_meta(),
+            }
+            meta |= {"budget_usd": budget, "allow_unpriced": request.allow_unpriced}
+            tasks = [(t.content_hash(), t.model_dump_json()) for t in plan.tasks]
+            store.start_run(run_id, provider.kind, meta, tasks, digest=plan.digest())
+            if observer:
+                done = len(store.done_keys(run_id) & {c.key for c in plan.cells})
+                observer.run_started(
+                    RunStart(
+                        run_id,
+                        len(plan.cells),
+                        len(plan.cells) - done,
+                        provider.kind,
+                        "; ".join(x for x in (plan.describe(), note) if x),
+                        resume_command(request, config, run_id),
+                    )
+                )
+            summary = asyncio.run(
+                run_cells(
+                    provider,
+                    store,
+                    run_id,
+                    plan.cells,
+                    concurrency=config.eval.concurrency,
+                    per_group=config.eval.provider_concurrency,
+                    max_attempts=config.eval.max_attempts,
+                    max_wall_s=config.eval.timeout_s * config.eval.max_attempts,
+                    budget_usd=budget,
+                    estimate_usd=estimate_cell_usd(prices) if plan.mode != "replay" else lambda c: None,
+                    observer=observer,
+                )
+            )
+            store.finish_run(run_id)
+    if summary.all_errored:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in summary.error_types.most_common()) or "errors"
+        raise RunFailed(f"every attempt of run {run_id} errored ({kinds})", summary)
+    return summary
+
+
+def resumed_request(store_path: Path, request: EvalRequest) -> tuple[Plan, EvalRequest]:
+    """The stored plan of `request.resume`, and the request with the run's own budget and opt-ins
+    where the command line left them unset."""
+    with ResultStore(store_path) as store:
+        plan, meta = load_plan(store, request.resume or "")
+    from dataclasses import replace
+
+    return plan, replace(
+        request,
+        mode=plan.mode,
+        source=Path(plan.source) if plan.source else None,
+        budget_usd=request.budget_usd if request.budget_usd is not None else meta.get("budget_usd"),
+        allow_unpriced=request.allow_unpriced or bool(meta.get("allow_unpriced")),
+    )
+
+
+def run_pairs(
+    config: Config,
+    request: EvalRequest,
     pairs: Sequence[tuple[Task, str]],
     prices: Prices,
     *,
     provider: Provider | None = None,
-    budget_usd: float | None = None,
-    repeats: int | None = None,
-    resume: str | None = None,
-    on_result: Callable[[Result], None] | None = None,
-    on_start: Callable[[str, int], None] | None = None,
+    observer: RunObserver | None = None,
 ) -> RunSummary:
-    """Run (task, model) pairs x repeats through the provider (built from `mode` unless given);
-    every result lands in the store."""
-    repeats = repeats or config.eval.repeats
-    if mode == "real":
-        from evals.providers.real import missing_credentials
-
-        missing = missing_credentials(config.endpoints(sorted({m for _, m in pairs})))
-        if missing:
-            raise DomainError(
-                f"no API key for {len(missing)} model(s): {', '.join(missing[:3])}"
-                + (" ..." if len(missing) > 3 else "")
-                + "; export the key, or run offline with --simulate"
-            )
-    if provider is None:
-        provider = make_provider(mode, config, pairs, prices)
-    fingerprint = provider.fingerprint()
-    run_id = resume or run_id_for(mode, pairs, repeats, fingerprint)
-    cells = plan_cells(pairs, repeats)
-    with ResultStore(store_path) as store:
-        if resume and store.run_info(resume) is None:
-            raise DomainError(f"{store_path}: unknown run id {resume!r} to resume")
-        store.start_run(run_id, provider.kind, {"mode": mode, "repeats": repeats, "cells": len(cells)})
-        if on_start:
-            on_start(run_id, len(cells))
-        budget = config.eval.budget_usd if budget_usd is None else budget_usd
-        return asyncio.run(
-            run_cells(
-                provider,
-                store,
-                run_id,
-                cells,
-                concurrency=config.eval.concurrency,
-                max_attempts=config.eval.max_attempts,
-                max_wall_s=config.eval.timeout_s * config.eval.max_attempts,
-                budget_usd=budget,
-                estimate_usd=estimate_cell_usd(prices),
-                on_result=on_result,
-            )
-        )
-
-
-def pairs_for(tasks_by_tier: Mapping[str, Sequence[Task]], models_by_tier: Mapping[str, Sequence[str]]):
-    """Every task of a tier paired with every candidate of that tier."""
-    return [
-        (t, m) for tier, tasks in tasks_by_tier.items() for m in models_by_tier.get(tier, ()) for t in tasks
-    ]
+    """Plan (task, model) pairs x repeats and execute them; with `request.resume`, the stored plan
+    of that run is replayed instead (its mode, models, tiers, tasks and repeats)."""
+    if request.resume:
+        plan, request = resumed_request(config.resolve(config.paths.store), request)
+        return execute(config, plan, prices, request, observer=observer)
+    plan = Plan(
+        request.mode,
+        list(pairs),
+        request.repeats or config.eval.repeats,
+        source=str(request.source) if request.source else None,
+    )
+    return execute(config, plan, prices, request, provider=provider, observer=observer)

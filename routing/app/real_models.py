@@ -66,15 +66,16 @@ def mixed_provider(
     prices: dict[str, tuple[float, float]],
     real: Sequence[str],
 ) -> Provider:
-    """Simulated answers for every model but `real`, whose calls go through LiteLLM to their endpoints."""
+    """Simulated answers for every model but `real`, whose calls go through LiteLLM to their endpoints
+    (with their configured or catalog price, so a price of 0 costs 0.0)."""
     from evals.providers.mixed import MixedProvider
     from evals.providers.real import LiteLLMProvider, missing_credentials
-    from routing.app.evaluate import make_provider
+    from evals.providers.sim.provider import SimProvider
+    from routing.app.evaluate import real_endpoints
 
-    endpoints = config.endpoints(real)
-    missing = missing_credentials(endpoints)
+    missing = missing_credentials(config.endpoints(real))
     if missing:
         raise DomainError(f"no API key for --real model(s): {', '.join(missing)}")
-    simulated = [(t, m) for t, m in pairs if m not in real]
-    sim = make_provider("simulate", config, simulated, prices)
-    return MixedProvider(sim, LiteLLMProvider(endpoints), real)
+    tasks = list({t.id: t for t, m in pairs if m not in real}.values())
+    sim = SimProvider(tasks, prices, seed=config.eval.seed)
+    return MixedProvider(sim, LiteLLMProvider(real_endpoints(config, real, prices)), real)

@@ -7,10 +7,10 @@ are made from it and never work a decision out again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from evals.records import Evidence, Mode, Result, Task
 from evals.run.results_file import read_results
@@ -36,6 +36,8 @@ class RecommendOptions:
     real_models: tuple[str, ...] = ()  # called for real even in a simulated run (routing/app/real_models.py)
     tasks: Path | None = None  # a task folder with one sub-folder per tier, instead of each tier's own
     day: str = field(default_factory=lambda: date.today().isoformat())
+    resume: str | None = None  # a stored run whose plan is replayed (missing cells only)
+    allow_unpriced: bool = False
 
 
 @dataclass
@@ -139,6 +141,12 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     return inputs
 
 
+def planned_outputs(config: Config, opts: RecommendOptions) -> list[Path]:
+    """The files the run writes after the eval: checked writable before the eval pays for anything."""
+    out_dir = config.resolve(opts.out) if opts.out else config.resolve(config.paths.reports) / opts.day
+    return [config.resolve(config.paths.proposed), out_dir / "report.md"]
+
+
 def policy_meta(inputs: WeeklyInputs, evidence: Evidence) -> PolicyMeta:
     as_of = inputs.snapshot.meta.as_of if inputs.snapshot else None
     return PolicyMeta(
@@ -150,36 +158,31 @@ def policy_meta(inputs: WeeklyInputs, evidence: Evidence) -> PolicyMeta:
 
 
 def evaluate(
-    config: Config,
-    opts: RecommendOptions,
-    inputs: WeeklyInputs,
-    on_result: Callable[[Result], None] | None,
-    on_start: Callable[[str, int], None] | None,
+    config: Config, opts: RecommendOptions, inputs: WeeklyInputs, observer: Any = None
 ) -> tuple[list[Result], Evidence, str | None]:
     """The results to decide from, their evidence record and the budget guard's note."""
     if inputs.results is not None:
         source = str(opts.source) if opts.source else None
         return inputs.results, Evidence.of(inputs.results, None, source), None
-    from routing.app.evaluate import execute, pairs_for, price_table
+    from routing.app.evaluate import EvalRequest, pairs_for, price_table, run_pairs
 
     pairs = pairs_for(inputs.tasks, {t: inputs.models(t) for t in inputs.tasks})
     prices = price_table(inputs.snapshots, config)
     provider = inputs.replay
-    if opts.real_models and opts.mode == "simulate":
+    if opts.real_models and opts.mode == "simulate" and not opts.resume:
         from routing.app.real_models import mixed_provider
 
         provider = mixed_provider(config, pairs, prices, opts.real_models)
-    summary = execute(
-        opts.mode,
-        config,
-        config.resolve(config.paths.store),
-        pairs,
-        prices,
-        provider=provider,  # type: ignore[arg-type]
+    request = EvalRequest(
+        mode=opts.mode,
+        source=opts.source,
         budget_usd=opts.budget_usd,
-        on_result=on_result,
-        on_start=on_start,
+        resume=opts.resume,
+        allow_unpriced=opts.allow_unpriced,
+        command="recommend",
+        outputs=planned_outputs(config, opts),
     )
+    summary = run_pairs(config, request, pairs, prices, provider=provider, observer=observer)  # type: ignore[arg-type]
     source = str(opts.source) if opts.source else None
     evidence = Evidence.of(summary.results, summary.run_id, source)
     if not summary.results:  # nothing ran: the run's own kind still says what it would have been
@@ -187,12 +190,7 @@ def evaluate(
     return summary.results, evidence, summary.budget_note()
 
 
-def recommend(
-    config: Config,
-    opts: RecommendOptions,
-    on_result: Callable[[Result], None] | None = None,
-    on_start: Callable[[str, int], None] | None = None,
-) -> WeeklyRun:
+def recommend(config: Config, opts: RecommendOptions, observer: Any = None) -> WeeklyRun:
     from routing.app.usage import usage_report_section
     from routing.publish.outputs import write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
@@ -204,7 +202,7 @@ def recommend(
 
         config = with_task_root(config, opts.tasks, config.select_tiers(opts.tiers))
     inputs = gather_inputs(config, opts)
-    results, evidence, budget_note = evaluate(config, opts, inputs, on_result, on_start)
+    results, evidence, budget_note = evaluate(config, opts, inputs, observer)
     rec = decide(
         inputs.tier_configs,
         score_all(results),

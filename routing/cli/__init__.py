@@ -24,7 +24,9 @@ class RoutingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DomainError as exc:
-            raise click.ClickException(str(exc)) from None
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code  # 1, or 3 when every attempt of a run errored
+            raise error from None
 
 
 @click.group(cls=RoutingGroup, context_settings={"help_option_names": ["-h", "--help"]})

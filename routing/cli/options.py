@@ -25,8 +25,29 @@ simulate_option = click.option(
     "--simulate", is_flag=True, help="Offline: simulated models (labelled SIMULATED everywhere)."
 )
 replay_option = click.option("--replay", type=FILE, help="Re-grade recorded responses (JSONL).")
+
+
+def _finite_budget(ctx: Any, param: Any, value: float | None) -> float | None:
+    """A spend cap is a finite amount of 0 or more, as in routing.yaml: nan and inf are refused."""
+    if value is not None and not 0 <= value < float("inf"):
+        raise click.BadParameter(f"{value} is not a finite amount of 0 or more")
+    return value
+
+
 budget_option = click.option(
-    "--budget-usd", type=float, help="Spend cap for this run (default: eval.budget_usd)."
+    "--budget-usd",
+    type=float,
+    callback=_finite_budget,
+    help="Spend cap for this run (default: eval.budget_usd).",
+)
+allow_unpriced_option = click.option(
+    "--allow-unpriced",
+    is_flag=True,
+    help="Run models with no known price (their calls are not counted against the budget cap).",
+)
+quiet_option = click.option("--quiet", is_flag=True, help="No progress: only the run id and resume lines.")
+resume_option = click.option(
+    "--resume", help="Run id to resume: its stored plan is replayed and only missing cells are called."
 )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +17,14 @@ from routing.cli.options import (
     ANY_PATH,
     FILE,
     FOLDER,
+    allow_unpriced_option,
     budget_option,
     config_option,
     err_console,
     out_console,
+    quiet_option,
     replay_option,
+    resume_option,
     simulate_option,
 )
 
@@ -39,32 +44,25 @@ def _mode(simulate: bool, replay: str | None, results: str | None = None) -> tup
     return "real", None
 
 
-class Progress:
-    """A progress bar on stderr for long runs (quiet when stderr is not a terminal)."""
+def observe(quiet: bool) -> Any:
+    """The progress observer: live on a terminal, a line per tenth of the run when piped."""
+    from routing.render.progress import ProgressObserver
 
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    console = err_console()
+    return ProgressObserver(console, live=console.is_terminal, quiet=quiet)
 
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console(),
-            transient=True,
-        )
-        self.task_id: Any = None
 
-    def start(self, run_id: str, total: int) -> None:
-        self.progress.start()
-        self.task_id = self.progress.add_task(f"eval {run_id}", total=total)
-
-    def advance(self, _result: Any) -> None:
-        if self.task_id is not None:
-            self.progress.advance(self.task_id)
-
-    def stop(self) -> None:
-        self.progress.stop()
+def observed(observer: Any, run: Callable[[], Any]) -> Any:
+    """Run with the observer; Ctrl-C stores what finished (it already is) and exits 130."""
+    try:
+        return run()
+    except KeyboardInterrupt:
+        observer.stop()
+        note = observer.interrupted_note()
+        err_console().print(f"[yellow]{note}[/yellow]", highlight=False, soft_wrap=True)
+        sys.exit(130)
+    finally:
+        observer.stop()
 
 
 @click.command()
@@ -84,6 +82,9 @@ class Progress:
     "they join every tier's candidates and their rows are labelled real.",
 )
 @click.option("--tasks", "tasks_root", type=ANY_PATH, help="Task folder with one sub-folder per tier.")
+@resume_option
+@allow_unpriced_option
+@quiet_option
 @config_option
 def recommend(
     config: Any,
@@ -98,6 +99,9 @@ def recommend(
     day: str | None,
     real_models: str | None,
     tasks_root: str | None,
+    resume: str | None,
+    allow_unpriced: bool,
+    quiet: bool,
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report."""
     from routing.app.real_models import parse_models
@@ -108,6 +112,8 @@ def recommend(
     mode, source = _mode(simulate, replay, results)
     if real_models and mode in ("replay", "results"):
         raise click.UsageError("--real calls models: use it with --simulate or a real run")
+    if real_models and resume:
+        raise click.UsageError("a run with --real cannot be resumed (its plan keeps no real models)")
     opts = RecommendOptions(
         mode=mode,
         source=source,
@@ -118,14 +124,13 @@ def recommend(
         out=Path(out) if out else None,
         real_models=parse_models(real_models),
         tasks=Path(tasks_root) if tasks_root else None,
+        resume=resume,
+        allow_unpriced=allow_unpriced,
     )
     if day:
         opts.day = day
-    progress = Progress()
-    try:
-        run = run_recommend(config, opts, on_result=progress.advance, on_start=progress.start)
-    finally:
-        progress.stop()
+    observer = observe(quiet)
+    run = observed(observer, lambda: run_recommend(config, opts, observer))
     print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note)
 
 
@@ -135,10 +140,14 @@ def recommend(
 @click.option("--tasks", "tasks_path", type=ANY_PATH, help="Task file or folder (default: each tier's).")
 @click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
 @click.option("--tiers", help="Comma-separated tiers.")
-@click.option("--repeats", type=int, help="Attempts per model x task (default: eval.repeats).")
+@click.option(
+    "--repeats", type=click.IntRange(1, 100), help="Attempts per model x task, 1-100 (default: eval.repeats)."
+)
 @budget_option
-@click.option("--resume", help="Run id to resume: only missing cells are called.")
+@resume_option
 @click.option("--skip-invalid", is_flag=True, help="Report invalid tasks and run the rest.")
+@allow_unpriced_option
+@quiet_option
 @config_option
 def eval_cmd(
     config: Any,
@@ -151,34 +160,51 @@ def eval_cmd(
     budget_usd: float | None,
     resume: str | None,
     skip_invalid: bool,
+    allow_unpriced: bool,
+    quiet: bool,
 ) -> None:
-    """Run golden tasks against models and store every result; prints the run id on its last line."""
+    """Run golden tasks against models and store every result; prints the run id on its last line.
+
+    Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,
+    130 interrupted (what finished is stored; the printed command resumes it)."""
     from routing.app.eval_run import run_eval
+    from routing.app.evaluate import EvalRequest
 
     mode, source = _mode(simulate, replay)
+    if resume and (simulate or replay or tasks_path or models or tiers or repeats):
+        raise click.UsageError("--resume replays the run's stored plan: give it no other plan options")
+    request = EvalRequest(
+        mode=mode,
+        source=source,
+        tasks_path=tasks_path,
+        models=models,
+        tiers=tiers,
+        repeats=repeats,
+        budget_usd=budget_usd,
+        resume=resume,
+        allow_unpriced=allow_unpriced,
+    )
     err = err_console()
-    progress = Progress()
-    try:
-        summary = run_eval(
+    observer = observe(quiet)
+    summary = observed(
+        observer,
+        lambda: run_eval(
             config,
-            mode,
-            source,
-            tasks_path,
-            models,
-            tiers,
-            repeats,
-            budget_usd,
-            resume,
-            on_result=progress.advance,
-            on_start=progress.start,
+            request,
+            observer,
             skip_invalid=skip_invalid,
             on_invalid=lambda line: err.print(f"skipped invalid task: {line}", markup=False),
-        )
-    finally:
-        progress.stop()
-    err.print(f"{summary.completed} attempts run, {summary.reused} reused, {summary.errors} errors")
+        ),
+    )
+    err.print(
+        f"{summary.completed} cells run ({summary.calls} calls), {summary.reused} reused,"
+        f" {summary.errors} errors",
+        highlight=False,
+    )
+    for kind, count in summary.error_types.most_common():
+        err.print(f"[red]{count} {kind}[/red]: {summary.first_errors.get(kind, '')}", highlight=False)
     if summary.budget_note():
-        err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]")
+        err.print(f"[yellow]budget: {summary.budget_note()}[/yellow]", highlight=False)
     click.echo(summary.run_id)
 
 

@@ -55,6 +55,11 @@ def test_cost_unknown_is_none_not_zero():
     assert cost_per_success([r(True, cost=None)]) is None
 
 
+def test_one_unknown_attempt_makes_the_cost_per_success_unknown_not_a_partial_sum():
+    assert cost_per_success([r(True), r(True), r(status="error", cost=None)]) is None
+    assert cost_per_success([r(True, cost=0.0), r(False, cost=0.0)]) == 0.0  # a price of 0 is $0, known
+
+
 def test_errors_are_not_failures():
     rows = [r(True), r(status="error")]
     assert success_rate(rows) == 1.0
@@ -89,7 +94,8 @@ def test_recorded_rows_without_details_count_tool_codes_but_not_truncation():
 def test_cost_is_unknown_when_any_answered_attempt_is_unpriced():
     assert cost_per_success([r(True, cost=0.01), r(True, cost=None)]) is None
     assert cost_per_success([r(True, cost=0.0), r(True, cost=0.0)]) == 0.0
-    assert cost_per_success([r(True, cost=0.02), r(status="error", cost=None)]) == 0.02  # not billed
+    # an error that was not billed carries cost 0.0 (source not_billed); None would mean unknown
+    assert cost_per_success([r(True, cost=0.02), r(status="error", cost=0.0)]) == 0.02
 
 
 def test_evidence_is_clustered_by_task():

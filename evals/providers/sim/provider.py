@@ -245,5 +245,6 @@ class SimProvider:
         response = to_response(raw, started)
         if model not in self.prices:
             response.cost_usd = None  # unknown price: unknown cost, never a silent 0
+        response.cost_source = "simulated" if response.cost_usd is not None else None
         response.latency_ms = raw._hidden_params[LATENCY_KEY]  # simulated, not the in-process call time
         return response

@@ -15,15 +15,11 @@ class RateLimitError(Exception):
         self.litellm_response_headers = {"retry-after": "7"}
 
 
-class Timeout(Exception):
-    pass
-
-
 def test_transient_errors_are_retried():
     assert classify_error(RateLimitError()).retry
     assert classify_error(RateLimitError()).wait_s == 7.0
     assert classify_error(FakeStatus(503)).error_type == "http_503"
-    assert classify_error(Timeout()).error_type == "timeout"
+    assert classify_error(TimeoutError()).error_type == "timeout"
     assert classify_error(ConnectionError()).retry
 
 
@@ -31,9 +27,26 @@ def test_final_errors_are_not_retried():
     assert not classify_error(FakeStatus(400)).retry
     assert classify_error(FakeStatus(401)).error_type == "authentication"
     assert not classify_error(ValueError("x")).retry
+    refused = classify_error(ConnectionRefusedError())
+    assert refused.error_type == "connection_refused" and not refused.retry
+
+
+def test_a_class_name_alone_decides_nothing():
+    class Timeout(Exception):
+        pass
+
+    assert classify_error(Timeout()).error_type == "unknown_error"
 
 
 def test_redact_removes_keys():
     text = redact("bad key sk-or-v1-abcdef123456 and Bearer abc.def", ("mysecret",))
     assert "sk-or" not in text and "abc.def" not in text
     assert redact("token mysecret here", ("mysecret",)) == "token [redacted] here"
+
+
+def test_any_fragment_of_a_configured_key_is_redacted_whatever_its_shape():
+    key = "canary-7f3a9c2e5b1d4086"
+    assert redact(f"key {key[3:19]} refused", (key,)) == "key [redacted] refused"
+    assert redact(f"x{key[-8:]}y and {key[:8]}", (key,)) == "x[redacted]y and [redacted]"
+    assert redact(f"short {key[:7]} stays", (key,)) == f"short {key[:7]} stays"  # 7 chars: too short
+    assert redact("nothing to hide", (key,)) == "nothing to hide"

@@ -3,82 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
+import socket
 
 import pytest
+from stub_server import Reply, StubServer, completion, tool_call
 
 from evals.checks.registry import grade
 from evals.providers.real import LiteLLMProvider
-from evals.records import Reference, Task
-from evals.run.runner import Cell, call_with_retries
-from routing.config import Config
+from evals.records import Endpoint, Price, Reference, Task
+from evals.run.plan import Cell
+from evals.run.runner import call_with_retries
 
 SECRET = "sk-stub-0123456789abcdef"
-
-
-def completion(message: dict, finish: str = "stop") -> dict:
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "stub",
-        "choices": [{"index": 0, "message": {"role": "assistant", **message}, "finish_reason": finish}],
-        "usage": {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15},
-    }
-
-
-class Stub(BaseHTTPRequestHandler):
-    """Serves a queue of (status, headers, body) answers; records each request body."""
-
-    answers: ClassVar[list] = []
-    seen: ClassVar[list] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        Stub.seen.append({"body": body, "auth": self.headers.get("Authorization")})
-        status, headers, payload = Stub.answers.pop(0)
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    Stub.answers, Stub.seen = [], []
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def provider(server, monkeypatch):
-    monkeypatch.setenv("STUB_KEY", SECRET)
-    config = Config.model_validate(
-        {
-            "version": 1,
-            "tiers": {"chat": {"tasks": "x"}},
-            "models": {
-                "stub/model": {"litellm_model": "openai/stub", "api_base": server, "api_key_env": "STUB_KEY"}
-            },
-            "eval": {"timeout_s": 5},
-        }
-    )
-    return LiteLLMProvider(config.endpoints(["stub/model"]))
-
 
 TASK = Task(
     id="agent/weather",
@@ -102,42 +38,183 @@ TASK = Task(
 )
 
 
-def tool_message(arguments: str) -> dict:
-    call = {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": arguments}}
-    return {"content": None, "tool_calls": [call]}
+def tool_answer(arguments: str, **usage) -> dict:
+    return completion(None, [tool_call("get_weather", arguments)], "tool_calls", **usage)
 
 
-def test_tool_call_round_trip_and_no_litellm_retries(provider):
-    Stub.answers = [(200, {}, completion(tool_message('{"city": "Paris"}'), "tool_calls"))]
-    response = asyncio.run(provider.complete(TASK, "stub/model", 0))
+def provider_for(url: str, litellm_model: str = "openai/stub", price: Price | None = None, timeout_s=5.0):
+    endpoint = Endpoint(litellm_model, api_base=url, api_key_env="STUB_KEY", timeout_s=timeout_s, price=price)
+    return LiteLLMProvider({"stub/model": endpoint})
+
+
+def call(provider, task=TASK):
+    return asyncio.run(provider.complete(task, "stub/model", 0))
+
+
+def attempts(provider, max_attempts=4, task=TASK):
+    return asyncio.run(call_with_retries(provider, Cell(task, "stub/model", 0), max_attempts, 30))
+
+
+@pytest.fixture(autouse=True)
+def key(monkeypatch):
+    monkeypatch.setenv("STUB_KEY", SECRET)
+
+
+def serve(*replies: Reply) -> StubServer:
+    """Answers in order; the last one repeats."""
+    queue = list(replies)
+    return StubServer(lambda body, n: queue[min(n, len(queue) - 1)])
+
+
+def test_tool_call_round_trip_and_no_litellm_retries():
+    with serve(Reply(body=tool_answer('{"city": "Paris"}'))) as server:
+        response = call(provider_for(server.url))
     assert response.ok and grade(TASK, response).passed
     assert response.prompt_tokens == 12 and response.latency_ms > 0
-    sent = Stub.seen[0]
-    assert sent["body"]["tools"][0]["function"]["name"] == "get_weather"
-    assert sent["auth"] == f"Bearer {SECRET}"
+    assert server.seen[0]["body"]["tools"][0]["function"]["name"] == "get_weather"
+    assert server.seen[0]["auth"] == f"Bearer {SECRET}"
 
 
-def test_malformed_arguments_come_back_as_data(provider):
-    Stub.answers = [(200, {}, completion(tool_message('{"city": "Par'), "tool_calls"))]
-    response = asyncio.run(provider.complete(TASK, "stub/model", 0))
+def test_cost_reported_by_the_provider_wins_and_says_so():
+    with serve(Reply(body=tool_answer('{"city": "Paris"}', cost=0.0123))) as server:
+        response = call(provider_for(server.url, "openrouter/acme/new-model", Price(1, 1, "config")))
+    assert (response.cost_usd, response.cost_source) == (0.0123, "provider")
+
+
+def test_a_configured_price_is_applied_to_the_real_tokens():
+    usage = {"prompt_tokens": 1000, "completion_tokens": 500}
+    with serve(Reply(body=tool_answer('{"city": "Paris"}', **usage))) as server:
+        response = call(provider_for(server.url, price=Price(2.0, 10.0, "config")))
+    assert response.cost_source == "price"
+    assert response.cost_usd == pytest.approx((1000 * 2.0 + 500 * 10.0) / 1e6)
+
+
+def test_a_price_of_zero_is_zero_not_unknown():
+    with serve(Reply(body=tool_answer('{"city": "Paris"}'))) as server:
+        response = call(provider_for(server.url, price=Price(0, 0, "config")))
+    assert (response.cost_usd, response.cost_source) == (0.0, "price")
+
+
+def test_litellm_map_prices_a_model_it_maps_exactly():
+    usage = {"prompt_tokens": 1000, "completion_tokens": 1000}
+    with serve(Reply(body=tool_answer('{"city": "Paris"}', **usage))) as server:
+        response = call(provider_for(server.url, "gpt-4o-mini"))
+    assert response.cost_source == "litellm"
+    assert response.cost_usd == pytest.approx(0.00015 + 0.0006)  # LiteLLM's map for gpt-4o-mini
+
+
+def test_an_unmapped_openrouter_slug_without_price_is_unknown_not_free():
+    with serve(Reply(body=tool_answer('{"city": "Paris"}'))) as server:
+        response = call(provider_for(server.url, "openrouter/anthropic/claude-sonnet-4.6"))
+    assert response.ok and (response.cost_usd, response.cost_source) == (None, None)
+
+
+def test_malformed_arguments_come_back_as_a_graded_failure():
+    with serve(Reply(body=tool_answer('{"city": "Par'))) as server:
+        response = call(provider_for(server.url))
     assert response.ok
     assert grade(TASK, response).failure == "malformed_arguments"
 
 
-def test_429_is_retried_with_retry_after_then_succeeds(provider):
-    Stub.answers = [
-        (429, {"retry-after": "0"}, {"error": {"message": "slow down", "type": "rate_limit"}}),
-        (200, {}, completion(tool_message('{"city": "Paris"}'), "tool_calls")),
-    ]
-    response, calls = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
-    assert calls == 2 and len(Stub.seen) == 2  # LiteLLM itself did not retry
-    assert response.ok
+def test_empty_choices_is_an_invalid_response_error_not_a_crash():
+    with serve(Reply(body={**completion(), "choices": []})) as server:
+        result = attempts(provider_for(server.url))
+    assert [a.error_type for a in result] == ["invalid_response"] and len(server.seen) == 1
 
 
-def test_400_is_final_and_the_key_never_reaches_the_error(provider):
-    Stub.answers = [(400, {}, {"error": {"message": f"bad request with key {SECRET}", "type": "invalid"}})]
-    response, calls = asyncio.run(call_with_retries(provider, Cell(TASK, "stub/model", 0), 4, 30))
-    assert calls == 1 and not response.ok
-    assert response.error_type == "http_400"
-    assert response.error and "bad request with key" in response.error  # the server's message survives
+@pytest.mark.parametrize("model", ["openai/stub", "openrouter/acme/m"])
+def test_an_html_page_with_status_200_is_html_response_and_not_retried(model):
+    page = Reply(body="<!doctype html><html><body>Sign in</body></html>", content_type="text/html")
+    with serve(page) as server:
+        result = attempts(provider_for(server.url, model))
+    assert [a.error_type for a in result] == ["html_response"] and not result[0].retryable
+    assert len(server.seen) == 1
+
+
+def test_a_refused_connection_is_connection_refused_and_final():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    result = attempts(provider_for(f"http://127.0.0.1:{port}/v1"))
+    assert [a.error_type for a in result] == ["connection_refused"]
+    assert (result[0].cost_usd, result[0].cost_source) == (0.0, "not_billed")
+
+
+def test_429_is_retried_after_the_servers_wait_then_succeeds():
+    limited = Reply(429, {"error": {"message": "slow down"}}, headers={"retry-after": "0"})
+    with serve(limited, Reply(body=tool_answer('{"city": "Paris"}'))) as server:
+        result = attempts(provider_for(server.url))
+    assert [a.error_type for a in result] == ["rate_limited", None] and len(server.seen) == 2
+    assert result[0].retry_after_s == 0.0
+
+
+def test_a_persistent_500_is_tried_exactly_max_attempts_times():
+    with serve(Reply(500, {"error": {"message": "boom"}}, headers={"retry-after": "0"})) as server:
+        result = attempts(provider_for(server.url), max_attempts=3)
+    assert [a.error_type for a in result] == ["http_500"] * 3 and len(server.seen) == 3
+
+
+def test_a_timeout_is_retried_and_its_cost_is_unknown():
+    slow = Reply(body=tool_answer('{"city": "Paris"}'), delay_s=1.0)
+    with serve(slow, Reply(body=tool_answer('{"city": "Paris"}'))) as server:
+        result = attempts(provider_for(server.url, timeout_s=0.3))
+    assert [a.error_type for a in result] == ["timeout", None]
+    assert result[0].cost_usd is None  # the server may have billed it: unknown, not 0
+
+
+def test_401_is_final_with_one_clear_line_and_no_key():
+    body = {"error": {"message": f"invalid key {SECRET}", "type": "auth"}}
+    with serve(Reply(401, body)) as server:
+        result = attempts(provider_for(server.url))
+    assert [a.error_type for a in result] == ["authentication"] and len(server.seen) == 1
+    assert "\n" not in result[0].error and SECRET not in result[0].error
+
+
+def test_400_is_final_and_the_key_never_reaches_the_error():
+    body = {"error": {"message": f"bad request with key {SECRET}", "type": "invalid"}}
+    with serve(Reply(400, body)) as server:
+        result = attempts(provider_for(server.url))
+    response = result[-1]
+    assert len(result) == 1 and response.error_type == "http_400"
+    assert "bad request with key" in response.error  # the server's message survives
     assert SECRET not in response.error and "[redacted]" in response.error
+
+
+def test_a_key_of_any_shape_echoed_in_part_is_redacted_from_content(monkeypatch):
+    canary = "canary-7f3a9c2e5b1d4086aa"
+    monkeypatch.setenv("STUB_KEY", canary)
+    with serve(Reply(body=completion(f"your key ends in {canary[-12:]}"))) as server:
+        response = call(provider_for(server.url))
+    assert canary[-12:] not in response.content and "[redacted]" in response.content
+
+
+def test_streaming_records_the_time_to_first_token_and_the_whole_answer():
+    body = completion("ok Paris", prompt_tokens=20, completion_tokens=4)
+    with serve(Reply(body=body, delay_s=0.1, stream_gap_s=0.4)) as server:
+        endpoint = Endpoint(
+            "openai/stub",
+            api_base=server.url,
+            api_key_env="STUB_KEY",
+            price=Price(1, 1, "config"),
+            stream=True,
+        )
+        provider = LiteLLMProvider({"stub/model": endpoint})
+        call(provider)  # the first streamed call pays LiteLLM's one-time set-up
+        response = call(provider)
+        assert server.seen[0]["body"]["stream"] is True
+    assert response.ok and response.content == "ok Paris"
+    assert response.ttft_ms >= 100 and response.ttft_ms + 300 < response.latency_ms
+    assert (response.prompt_tokens, response.completion_tokens, response.cost_source) == (20, 4, "price")
+
+
+@pytest.mark.parametrize(("status", "kind", "retried"), [(502, "http_502", True), (404, "not_found", False)])
+def test_an_html_error_page_keeps_its_status_class(status, kind, retried):
+    page = Reply(
+        status,
+        "<html><body>proxy error</body></html>",
+        content_type="text/html",
+        headers={"retry-after": "0"},
+    )
+    with serve(page) as server:
+        result = attempts(provider_for(server.url), max_attempts=2)
+    assert [a.error_type for a in result] == [kind] * (2 if retried else 1)

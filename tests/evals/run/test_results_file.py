@@ -22,7 +22,14 @@ def test_round_trip(tmp_path):
     ]
     path = write_results(rows, tmp_path / "x.jsonl")
     assert read_results(path) == rows
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == 2
+
+
+def test_a_version_1_row_reads_with_unknown_cost_source_and_one_attempt(tmp_path):
+    path = tmp_path / "v1.jsonl"
+    path.write_text('{"version":1,"task_id":"t","tier":"chat","model":"m","passed":true,"cost_usd":0.5}\n')
+    (row,) = read_results(path)
+    assert (row.version, row.cost_source, row.attempts, row.cost_usd) == (1, None, 1, 0.5)
 
 
 def test_minimal_rows_default_to_recorded(tmp_path):

@@ -114,8 +114,8 @@ def test_cell_key_depends_on_content_and_repeat():
 def test_call_with_retries_counts_calls():
     flaky = Response(error_type="timeout", retryable=True, retry_after_s=0.0)
     provider = Scripted({("chat/t1", "a", 0): [flaky]})
-    response, calls = asyncio.run(call_with_retries(provider, Cell(task(), "a", 0), 4, 10))
-    assert response.ok and calls == 2
+    attempts = asyncio.run(call_with_retries(provider, Cell(task(), "a", 0), 4, 10))
+    assert attempts[-1].ok and len(attempts) == 2
 
 
 class Crash(Exception):
@@ -164,6 +164,8 @@ def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
             estimate_usd=lambda c: 0.01,
         )
     stopped.provider_kind = "sim"
-    assert stopped.budget_note() == "stopped before the cap: 2 attempts not run (spent $0.01 simulated)"
+    assert stopped.budget_note() == (
+        "stopped before the cap: 2 attempts not run (estimated $0.02 simulated); spent $0.01 simulated"
+    )
     with ResultStore(tmp_path / "t.db") as store:
         assert run(Scripted(), store, plan_cells([(task(), "a")], 1)).budget_note() is None

@@ -1,0 +1,84 @@
+"""What a person (or a CI log) sees while a run spends: its id, plan and resume command before the
+first call, then calls done, errors, spend and ETA: a live line that stays on screen on a terminal,
+a plain line every tenth of the run when piped, nothing but the start lines with --quiet."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from evals.records import Result
+
+
+def status_line(
+    run_id: str, done: int, todo: int, errors: int, spent: float, kind: str, started: float
+) -> str:
+    """`eval r-1: 40/120 cells, 2 errors, $0.0123 spent, ETA 35s` (spend labelled when simulated)."""
+    elapsed = time.monotonic() - started
+    eta = f"{(elapsed / done) * (todo - done):.0f}s" if done and todo > done else ("0s" if done else "?")
+    label = " simulated" if kind == "sim" else ""
+    return f"eval {run_id}: {done}/{todo} cells, {errors} errors, ${spent:.4f}{label} spent, ETA {eta}"
+
+
+class ProgressObserver:
+    """A RunObserver for the CLI. `live`: a terminal; `quiet`: start lines only."""
+
+    def __init__(self, console: Any, *, live: bool, quiet: bool = False) -> None:
+        self.console = console
+        self.live = live and not quiet
+        self.quiet = quiet
+        self.start: Any = None
+        self.done = 0
+        self.errors = 0
+        self.spent = 0.0
+        self._started = time.monotonic()
+        self._every = 1
+        self._live: Any = None
+
+    def run_started(self, start: Any) -> None:
+        self.start = start
+        self._started = time.monotonic()
+        self._every = max(1, start.todo // 10)
+        self.console.print(f"run {start.run_id}: {start.plan}", highlight=False, soft_wrap=True)
+        reused = start.planned - start.todo
+        self.console.print(
+            f"{start.todo} cells to run ({reused} already stored); if interrupted, resume with:",
+            highlight=False,
+        )
+        self.console.print(f"  {start.resume_command}", highlight=False, soft_wrap=True)
+        if self.live and start.todo:
+            from rich.live import Live
+
+            self._live = Live(self._line(), console=self.console, refresh_per_second=4, transient=False)
+            self._live.start()
+
+    def cell_done(self, result: Result, summary: Any) -> None:
+        self.done += 1
+        self.errors += result.status == "error"
+        self.spent = summary.spent_usd
+        if self._live is not None:
+            self._live.update(self._line())
+        elif not self.quiet and (self.done % self._every == 0 or self.done == self.start.todo):
+            self.console.print(self._line(), highlight=False, soft_wrap=True)
+
+    def _line(self) -> str:
+        start = self.start
+        return status_line(
+            start.run_id, self.done, start.todo, self.errors, self.spent, start.provider_kind, self._started
+        )
+
+    def stop(self) -> None:
+        if self._live is not None:
+            self._live.update(self._line())
+            self._live.stop()
+            self._live = None
+
+    def interrupted_note(self) -> str:
+        """Said on Ctrl-C: what is stored and how to go on."""
+        if self.start is None:
+            return "interrupted before the first call; nothing was run"
+        stored = self.start.planned - self.start.todo + self.done
+        return (
+            f"interrupted: {stored}/{self.start.planned} cells of run {self.start.run_id} are stored; "
+            f"resume with: {self.start.resume_command}"
+        )

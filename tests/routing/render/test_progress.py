@@ -1,0 +1,52 @@
+import io
+
+from rich.console import Console
+
+from evals.records import Result
+from evals.run.runner import RunStart, RunSummary
+from routing.render.progress import ProgressObserver
+
+
+def observer(quiet=False):
+    buf = io.StringIO()
+    return ProgressObserver(Console(file=buf, width=200), live=False, quiet=quiet), buf
+
+
+START = RunStart(
+    "r-1",
+    planned=20,
+    todo=10,
+    provider_kind="sim",
+    plan="simulate: ...",
+    resume_command="routing eval --resume r-1",
+)
+
+
+def done(n, obs):
+    summary = RunSummary("r-1", 20, "sim")
+    for i in range(n):
+        obs.cell_done(
+            Result(task_id=f"t{i}", tier="chat", model="m", status="error" if i == 0 else "ok"), summary
+        )
+
+
+def test_plain_mode_prints_start_lines_then_a_line_per_tenth_with_simulated_spend():
+    obs, buf = observer()
+    obs.run_started(START)
+    done(10, obs)
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "run r-1: simulate: ..." and lines[2] == "  routing eval --resume r-1"
+    assert "10 cells to run (10 already stored)" in lines[1]
+    progress = [line for line in lines if line.startswith("eval r-1:")]
+    assert len(progress) == 10 and "10/10 cells, 1 errors, $0.0000 simulated spent" in progress[-1]
+    assert (
+        obs.interrupted_note()
+        == "interrupted: 20/20 cells of run r-1 are stored; resume with: routing eval --resume r-1"
+    )
+
+
+def test_quiet_mode_keeps_only_the_start_lines():
+    obs, buf = observer(quiet=True)
+    obs.run_started(START)
+    done(10, obs)
+    assert len(buf.getvalue().splitlines()) == 3
