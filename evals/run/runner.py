@@ -14,10 +14,10 @@ import gc
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, stop_after_delay
 
@@ -35,7 +35,7 @@ __all__ = ["Cell", "RunObserver", "RunStart", "RunSummary", "call_with_retries",
 
 MAX_WAIT_S = 60.0
 GC_YOUNG_THRESHOLD = 50_000
-GRADING_THREADS = 4  # sandboxed tests are mostly waiting on a child process
+GRADING_THREADS = 4  # sandboxed tests mostly wait on a child process
 NOT_RUN = "budget_exceeded"  # an attempt the budget guard refused: no call was made
 
 
@@ -208,23 +208,34 @@ async def call_with_retries(
 
 
 async def attempt_cell(
-    provider: Provider, cell: Cell, call: Callable[[Cell], Awaitable[list[Response]]]
-) -> tuple[list[Response], Response]:
-    """Every call of one attempt and the response to grade. An agent task plays its scripted
-    multi-turn loop (each turn with its own retries) and the whole conversation is the attempt, its
-    calls all costed; a replay already holds the whole attempt, so it is never looped."""
+    provider: Provider, cell: Cell, max_attempts: int, max_wall_s: float, **guards: Any
+) -> tuple[list[Response], Response | None]:
+    """One attempt: (every call made, in order, each costed; the outcome to grade). A single call
+    with its retries, or for an agent task the scripted multi-turn loop (each turn with its own
+    retries; the outcome is the whole conversation). A replay already holds the whole attempt, so
+    it is never looped. No call made (the budget refused the first): ([], None)."""
     if cell.task.agent is None or provider.kind not in ("real", "sim"):
-        attempts = await call(cell)
-        return attempts, attempts[-1] if attempts else Response(error_type=NOT_RUN)
+        attempts = await call_with_retries(provider, cell, max_attempts, max_wall_s, **guards)
+        return attempts, attempts[-1] if attempts else None
     calls: list[Response] = []
 
     async def ask(step: Task) -> Response:
-        got = await call(replace(cell, task=step))
-        calls.extend(got)
-        return got[-1] if got else Response(error_type=NOT_RUN, error="stopped before the budget cap")
+        turn = await call_with_retries(provider, replace(cell, task=step), max_attempts, max_wall_s, **guards)
+        calls.extend(turn)
+        return turn[-1] if turn else Response(error_type=NOT_RUN, error="stopped before the budget cap")
 
     outcome = await run_agent(cell.task, ask)
-    return calls, outcome
+    return calls, outcome if calls else None
+
+
+def _runs_code(cell: Cell) -> bool:
+    return any("python_tests" in check for check in cell.task.checks)
+
+
+def row_kind(provider: Provider, model: str) -> str:
+    """The provenance of one model's rows: the provider's kind, unless it mixes sources per model."""
+    kind_of = getattr(provider, "kind_of", None)
+    return kind_of(model) if callable(kind_of) else provider.kind
 
 
 def to_result(run_id: str, cell: Cell, response: Response, kind: str) -> Result:
@@ -289,39 +300,39 @@ async def run_cells(
         def retryable(response: Response) -> None:  # kept now: the process may die during the back-off
             store.put_attempts(run_id, cell.key, [response])
 
-        async def call(task_cell: Cell) -> list[Response]:
-            return await call_with_retries(
-                provider,
-                task_cell,
-                max_attempts,
-                max_wall_s,
-                throttle=throttle,
-                budget=summary.budget,
-                estimate=estimate,
-                on_retryable=retryable,
-            )
-
-        attempts, outcome = await attempt_cell(provider, cell, call)
-        if not attempts:
+        attempts, last = await attempt_cell(
+            provider,
+            cell,
+            max_attempts,
+            max_wall_s,
+            throttle=throttle,
+            budget=summary.budget,
+            estimate=estimate,
+            on_retryable=retryable,
+        )
+        if last is None:
             summary.budget.skip(estimate)
             return
-        last = attempts[-1]
+        kind = row_kind(provider, cell.model)
 
         def finished(result: Result) -> Result:
             costs = [*prior.get(cell.key, []), *((a.cost_usd, a.cost_source) for a in attempts)]
             result.cost_usd, result.cost_source = combine(costs)
             result.attempts = len(costs)
-            store.put(cell.key, result, [a for a in attempts if not a.retryable])
+            store.put(cell.key, result, [a for a in attempts if not a.retryable])  # retryable ones are kept
             return result
 
-        # Grading may run model-written code in a child process: off the event loop, so calls keep
-        # flowing. A paid answer is stored even when the run is torn down while it is being graded.
-        grading = graders.submit(to_result, run_id, cell, outcome, provider.kind)
-        try:
-            result = finished(await asyncio.wrap_future(grading))
-        except asyncio.CancelledError:
-            finished(grading.result())
-            raise
+        if _runs_code(cell):
+            # Tests in a child process: off the event loop, so calls keep flowing; the answer, paid
+            # for, is stored even when the run is torn down while it is being graded.
+            grading = graders.submit(to_result, run_id, cell, last, kind)
+            try:
+                result = finished(await asyncio.wrap_future(grading))
+            except asyncio.CancelledError:
+                finished(grading.result())
+                raise
+        else:  # pure checks: graded and stored at once, so a crash cannot lose an answer paid for
+            result = finished(to_result(run_id, cell, last, kind))
         summary.completed += 1
         summary.calls += len(attempts)
         if result.status == "error":

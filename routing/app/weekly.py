@@ -38,6 +38,8 @@ class RecommendOptions:
     rankings: Path | None = None
     policy: Path | None = None
     out: Path | None = None
+    real_models: tuple[str, ...] = ()  # called for real even in a simulated run (routing/app/real_models.py)
+    tasks: Path | None = None  # a task folder with one sub-folder per tier, instead of each tier's own
     day: str = field(default_factory=lambda: date.today().isoformat())
     resume: str | None = None  # a stored run whose plan is replayed (missing cells only)
     allow_unpriced: bool = False
@@ -129,6 +131,10 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     inputs = WeeklyInputs(current, current_path, {t: config.tiers[t] for t in tiers})
     inputs.tasks = load_tier_tasks(config, tiers)
     add_rankings(config, inputs, tiers, opts.rankings, date.fromisoformat(opts.day[:10]))
+    if opts.real_models:
+        from routing.app.real_models import add_real_candidates
+
+        add_real_candidates(inputs.selections, opts.real_models)
     if opts.mode == "replay":
         from evals.providers.replay import ReplayProvider
 
@@ -167,6 +173,13 @@ def evaluate(
         return inputs.results, Evidence.of(inputs.results, None, source), None
     from routing.app.evaluate import EvalRequest, pairs_for, price_table, run_pairs
 
+    pairs = pairs_for(inputs.tasks, {t: inputs.models(t) for t in inputs.tasks})
+    prices = price_table(inputs.snapshots, config)
+    provider = inputs.replay
+    if opts.real_models and opts.mode == "simulate" and not opts.resume:
+        from routing.app.real_models import mixed_provider
+
+        provider = mixed_provider(config, pairs, prices, opts.real_models)
     request = EvalRequest(
         mode=opts.mode,
         source=opts.source,
@@ -176,14 +189,7 @@ def evaluate(
         command="recommend",
         outputs=planned_outputs(config, opts),
     )
-    summary = run_pairs(
-        config,
-        request,
-        pairs_for(inputs.tasks, {t: inputs.models(t) for t in inputs.tasks}),
-        price_table(inputs.snapshots, config),
-        provider=inputs.replay,  # type: ignore[arg-type]
-        observer=observer,
-    )
+    summary = run_pairs(config, request, pairs, prices, provider=provider, observer=observer)  # type: ignore[arg-type]
     source = str(opts.source) if opts.source else None
     evidence = Evidence.of(summary.results, summary.run_id, source)
     if not summary.results:  # nothing ran: the run's own kind still says what it would have been
@@ -195,8 +201,13 @@ def recommend(config: Config, opts: RecommendOptions, observer: RunObserver | No
     from routing.app.usage import usage_report_section
     from routing.publish.outputs import existing_report, write_weekly_outputs
     from routing.render.markdown import ReportSources, staleness_note
+    from routing.render.provenance import provenance_markdown, sections
     from routing.render.rationale import rationale_text
 
+    if opts.tasks:
+        from routing.app.real_models import with_task_root
+
+        config = with_task_root(config, opts.tasks, config.select_tiers(opts.tiers))
     opts.day = report_day(opts.day)
     out_dir = report_dir(config, opts.day, opts.out)
     inputs = gather_inputs(config, opts)
@@ -225,7 +236,7 @@ def recommend(config: Config, opts: RecommendOptions, observer: RunObserver | No
         task_sources=", ".join(sorted({config.tiers[t].tasks for t in inputs.tasks})),
         rankings_note=rankings_note,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        appendix=usage_report_section(config),
+        appendix=sections(usage_report_section(config), provenance_markdown(results)),
     )
     replaced = existing_report(out_dir)
     outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))

@@ -79,6 +79,13 @@ def observed(observer: Any, run: Callable[[], Any]) -> Any:
     "--pr", "pull_request", is_flag=True, help="Commit to routing/recommend-<week>, push, open the PR."
 )
 @click.option("--remote", default="origin", show_default=True, help="Git remote for --pr.")
+@click.option(
+    "--real",
+    "real_models",
+    help="Comma-separated models called for real even with --simulate (e.g. local/smollm2); "
+    "they join every tier's candidates and their rows are labelled real.",
+)
+@click.option("--tasks", "tasks_root", type=ANY_PATH, help="Task folder with one sub-folder per tier.")
 @resume_option
 @allow_unpriced_option
 @quiet_option
@@ -94,6 +101,8 @@ def recommend(
     policy: str | None,
     out: str | None,
     day: str | None,
+    real_models: str | None,
+    tasks_root: str | None,
     resume: str | None,
     allow_unpriced: bool,
     quiet: bool,
@@ -102,11 +111,16 @@ def recommend(
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report
     (and with --pr the week's pull request)."""
+    from routing.app.real_models import parse_models
     from routing.app.weekly import RecommendOptions
     from routing.app.weekly import recommend as run_recommend
     from routing.render.console import print_summary
 
     mode, source = _mode(simulate, replay, results)
+    if real_models and mode in ("replay", "results"):
+        raise click.UsageError("--real calls models: use it with --simulate or a real run")
+    if real_models and resume:
+        raise click.UsageError("a run with --real cannot be resumed (its plan keeps no real models)")
     opts = RecommendOptions(
         mode=mode,
         source=source,
@@ -115,6 +129,8 @@ def recommend(
         rankings=Path(rankings) if rankings else None,
         policy=Path(policy) if policy else None,
         out=Path(out) if out else None,
+        real_models=parse_models(real_models),
+        tasks=Path(tasks_root) if tasks_root else None,
         resume=resume,
         allow_unpriced=allow_unpriced,
     )
@@ -160,9 +176,9 @@ def print_pr_outcome(outcome: Any) -> None:
 )
 @budget_option
 @resume_option
+@click.option("--skip-invalid", is_flag=True, help="Report invalid tasks and run the rest.")
 @allow_unpriced_option
 @quiet_option
-@click.option("--skip-invalid", is_flag=True, help="Report invalid tasks and run the rest.")
 @config_option
 def eval_cmd(
     config: Any,

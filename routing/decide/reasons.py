@@ -17,7 +17,8 @@ from routing.rankings.catalog import Catalog, CatalogModel
 @dataclass(frozen=True)
 class Reason:
     """code: incumbent_primary | incumbent_fallback | incumbent_gray | new_entrant | unseen | top_mover |
-    fast_climber | alternate | price | tools_unknown | context_unknown | structured_outputs_unknown
+    fast_climber | alternate | real_model | price | tools_unknown | context_unknown |
+    structured_outputs_unknown
     (picked or flagged), or excluded | expired | no_tools | context_too_short | no_structured_outputs
     (dropped). `source` / `as_of` say what the figure in `text` rests on."""
 
