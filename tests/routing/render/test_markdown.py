@@ -71,8 +71,9 @@ def test_rollout_summary_lists_stages_and_direct_changes():
     assert rollout_summary(empty) == "No tier changes: nothing to roll out."
 
 
-def test_simulated_report_says_so_in_the_title_and_banner():
-    context = {
+def simulated_context() -> dict:
+    """A minimal report context of a simulated run."""
+    return {
         "date": "2026-11-23",
         "simulated": True,
         "recorded": False,
@@ -101,6 +102,19 @@ def test_simulated_report_says_so_in_the_title_and_banner():
         "provider_kinds": "sim",
         "generated_at": "2026-11-23T00:00:00+00:00",
     }
+
+
+def test_simulated_report_says_so_in_the_title_and_banner():
+    context = simulated_context()
     text = render_report(context)
     assert text.startswith("# SIMULATED")
     assert "No model was called" in text
+
+
+def test_a_mixed_run_never_says_no_model_was_called():
+    """A simulated run with a model called for real (--real) is labelled mixed, not 'no model was called'."""
+    context = simulated_context()
+    mixed = render_report({**context, "provider_kinds": "real, sim"})
+    assert mixed.startswith("# SIMULATED") and "SIMULATED (mixed)" in mixed
+    assert "No model was called" not in mixed
+    assert "No model was called" in render_report(context)
