@@ -100,13 +100,6 @@ class RolloutPlan:
     direct: tuple[DirectChange, ...]
     simulated: bool
 
-    def stage_shares(self, stage: int) -> dict[str, float]:
-        """Per tier, the new primary's share at 1-based `stage` (for `routing export litellm --stage N`)."""
-        if not 1 <= stage <= len(self.settings.stages):
-            raise ValueError(f"stage must be 1..{len(self.settings.stages)}, got {stage}")
-        share = self.settings.stages[stage - 1]
-        return {t.tier: share for t in self.tiers if t.kind == "primary" and t.incumbent is not None}
-
 
 # --- planning -------------------------------------------------------------------------------------------
 

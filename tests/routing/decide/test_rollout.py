@@ -5,7 +5,7 @@ from evals.scores import Score
 from evals.stats import min_requests_for_drop
 from routing.config import RolloutSettings
 from routing.decide.diff import diff_policies
-from routing.decide.rollout import plan_rollout, rollout_to_dict
+from routing.decide.rollout import plan_rollout, rollout_to_dict, stored_stage_shares
 from routing.policy import Policy
 
 SETTINGS = RolloutSettings(stages=[0.05, 0.25, 0.5, 1.0], detectable_drop=0.05, power=0.8, alpha=0.05)
@@ -173,11 +173,12 @@ def test_gray_share_increase_and_added_tier_are_planned():
 
 
 def test_stage_shares_cover_primary_changes_only():
-    rollout = plan()
-    assert rollout.stage_shares(1) == {"coding": 0.05}
-    assert rollout.stage_shares(4) == {"coding": 1.0}
+    """Read back from the stored rollout.yaml document, as `export litellm --stage N` does."""
+    stored = rollout_to_dict(plan())
+    assert stored_stage_shares(stored, 1) == {"coding": 0.05}
+    assert stored_stage_shares(stored, 4) == {"coding": 1.0}
     with pytest.raises(ValueError):
-        rollout.stage_shares(5)
+        stored_stage_shares(stored, 5)
 
 
 def test_rollout_dict_is_versioned_rounded_and_yaml_stable():
