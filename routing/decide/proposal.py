@@ -13,8 +13,8 @@ The rule (README, "How it decides"):
 3. When no model is within the bound, the incumbent stays ("insufficient evidence"), the promising
    candidates are named with the number of tasks that would settle them, and the most promising one
    gets a gray share so production traffic gathers that evidence. Unless the incumbent itself more
-   likely than not misses a gate: then the challenger least at risk (meeting every gate on observed
-   values) replaces it, because keeping a model that probably fails is not the safe answer.
+   likely than not misses a gate: then the challenger least at risk replaces it (if less at risk),
+   because keeping a model that probably fails is not the safe answer.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ Why = Literal[
     "better_by_margin",  # switch: better than a proven incumbent by the margin
     "incumbent_not_proven",  # switch: the incumbent is not within the bound, the challenger is
     "incumbent_fails",  # switch: nothing is proven, the incumbent more likely than not misses a gate,
-    #                     and a challenger meeting every gate on observed values is less at risk
+    #                     and the challenger least at risk is less at risk than it
 ]
 
 
@@ -213,14 +213,16 @@ def _safer_than_a_failing_incumbent(
     ranked: list[Assessment], incumbent: Assessment | None
 ) -> Assessment | None:
     """With nothing proven, the challenger to prefer over an incumbent that more likely than not misses
-    a gate: the least at risk among those meeting every gate on observed values, if less at risk.
-    Risks here are over the gates that can be measured (an unknown price hides no observed failure)."""
+    a gate: the least at risk, if less at risk than the incumbent. It need not meet every gate on
+    observed values: a model that probably fails is not a safe place to keep traffic, and the one least
+    likely to fail is the safer one (its gray and rollback stages still guard the move). A challenger
+    whose risk cannot be bounded (an unknown price under a cost gate) is not considered."""
     if incumbent is None or incumbent.known_risk <= 0.5:
         return None
-    safer = [a for a in ranked if a.promising and a.model != incumbent.model]
-    if not safer:
+    known = [a for a in ranked if a.model != incumbent.model and a.total_risk is not None]
+    if not known:
         return None
-    least = min(safer, key=lambda a: a.known_risk)  # ranked is in objective order: ties keep it
+    least = min(known, key=lambda a: a.known_risk)  # ranked is in objective order: ties keep it
     return least if least.known_risk < incumbent.known_risk else None
 
 

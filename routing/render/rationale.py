@@ -117,8 +117,7 @@ def _headline(d: Decision) -> str:
         failing = "; ".join(gate_failure_text(r) for r in a[inc].failing)
         lead = (
             f"switch: no model is {within}, but the incumbent {inc} more likely than not misses a gate "
-            f"({failing or 'risk ' + risk(a[inc].known_risk)}); {ch} meets every gate on observed values "
-            "and is the least at risk"
+            f"({failing or 'risk ' + risk(a[inc].known_risk)}); {ch} is the least at risk"
         )
         return f"{lead}: {_versus(d)}" + _settle_text(d)
     failing = "; ".join(gate_failure_text(r) for r in a[inc].failing)

@@ -168,3 +168,29 @@ def test_propose_keeps_tiers_without_evidence_and_labels_simulated_rationale():
     assert policy.tiers["chat"].rationale.startswith("[SIMULATED]")
     again, _ = propose(tiers, [sim], cur, PolicyMeta(), explain=rationale_text)
     assert again == policy
+
+
+def test_an_incumbent_that_probably_fails_yields_to_the_least_risky_challenger():
+    """Nothing is proven and the incumbent almost surely misses the gate: keeping it is not safe. The
+    challenger least at risk takes over even though its own observed success is just under the gate."""
+    incumbent = sc("big/flagship", tasks=100, passed=60, cost=0.01)  # 60% vs an 80% gate: risk ~1
+    near = sc("near/model", tasks=100, passed=79, cost=0.002)  # just under: P(p < 0.8) ~ 0.55
+    weak = sc("weak/model", tasks=100, passed=70, cost=0.001)
+    d = decide(incumbent, near, weak, cur=current())
+    assert d.action == "switch" and d.why == "incumbent_fails" and d.policy.primary == "near/model"
+    assert 0.5 < d.assessments["near/model"].total_risk < d.assessments["big/flagship"].total_risk
+    assert "near/model is the least at risk" in rationale_text(d)
+
+
+def test_an_incumbent_that_probably_meets_the_gate_is_kept_when_nothing_is_proven():
+    incumbent = sc("big/flagship", tasks=30, passed=25, cost=0.01)  # 83%: risk under one half
+    challenger = sc("small/model", tasks=30, passed=26, cost=0.001)
+    d = decide(incumbent, challenger, cur=current())
+    assert d.action == "keep" and d.why == "insufficient_evidence"
+
+
+def test_a_challenger_whose_risk_cannot_be_bounded_does_not_replace_a_failing_incumbent():
+    incumbent = sc("big/flagship", tasks=100, passed=60, cost=0.01)
+    unpriced = score("free/unpriced", "chat", results("free/unpriced", 100, 79, cost=None))
+    d = decide(incumbent, unpriced, cur=current())
+    assert d.action == "keep" and d.policy.primary == "big/flagship"
