@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from evals.providers.base import estimate_tokens
@@ -29,7 +30,7 @@ class Cell:
     model: str
     repeat: int
 
-    @property
+    @cached_property  # hashing the task's content is the runner's busiest line of its own
     def key(self) -> str:
         return cache_key(self.model, self.task.content_hash(), self.task.params, self.repeat)
 
