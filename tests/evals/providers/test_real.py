@@ -100,7 +100,8 @@ def test_the_configured_price_is_litellms_price_too_and_never_sent_to_the_server
 
     class Costs(CustomLogger):
         async def async_log_success_event(self, kwargs, response_obj, start_time, end_time):
-            seen.append(kwargs.get("response_cost"))
+            if "acme-unmapped" in str(kwargs.get("model")):  # other tests' deferred logging arrives too
+                seen.append(kwargs.get("response_cost"))
 
     litellm = import_litellm()
     monkeypatch.setattr(litellm, "callbacks", [Costs()])
