@@ -94,7 +94,7 @@ def test_the_configured_price_is_litellms_price_too_and_never_sent_to_the_server
     not hold; the price travels as a LiteLLM parameter, not in the request body."""
     from litellm.integrations.custom_logger import CustomLogger
 
-    from evals.providers.litellm_adapter import import_litellm
+    from evals.providers.litellm_adapter import import_litellm, map_price, mapped_cost
 
     seen: list[float | None] = []
 
@@ -122,6 +122,10 @@ def test_the_configured_price_is_litellms_price_too_and_never_sent_to_the_server
     assert (response.cost_source, response.cost_usd) == ("price", pytest.approx(0.007))
     assert seen == [pytest.approx(0.007)]
     assert not {"input_cost_per_token", "output_cost_per_token"} & set(body)
+    # LiteLLM registers the price for the rest of the process; the model still counts as unmapped
+    assert "openai/acme-unmapped" in litellm.model_cost
+    assert map_price("openai/acme-unmapped") is None
+    assert mapped_cost(litellm, "openai/acme-unmapped", 1000, 500) is None
 
 
 def test_a_price_of_zero_is_zero_not_unknown():

@@ -86,14 +86,15 @@ def start_eval(config: Path, env: dict, *args: str, log: Path) -> subprocess.Pop
 
 
 def test_kill_9_then_the_printed_resume_command_pays_for_no_stored_cell(tmp_path, env):
-    slow = Reply(body=completion("ok"), delay_s=0.4)
-    with StubServer(lambda body, n: slow) as server:
+    delay_s = [0.4]  # the resume's answers are slower: the rival must find it still running
+    with StubServer(lambda body, n: Reply(body=completion("ok"), delay_s=delay_s[0])) as server:
         config = make_project(tmp_path, server.url)
         log = tmp_path / "first.log"
         first = start_eval(config, env, log=log)
         wait_for(lambda: len(stored_rows(tmp_path)) >= 3)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
+        delay_s[0] = 2.0
         stored = {task for task, status in stored_rows(tmp_path) if status == "ok"}
         seen_before = len(server.seen)
         command = resume_line(log.read_text())
