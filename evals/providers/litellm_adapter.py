@@ -16,16 +16,13 @@ from evals.providers.base import RetryDecision, classify_status, retry_after
 from evals.records import Response, ToolCall
 
 _LITELLM: Any = None
-# What LiteLLM's own map prices, as shipped: a call with per-call custom pricing registers that price
-# in `litellm.model_cost` for the rest of the process, which must not make a model look mapped.
-_SHIPPED_MAP: frozenset[str] = frozenset()
 # LiteLLM's own words when it could not parse a 200 answer (it then raises a 500-coded error).
 _UNPARSEABLE = ("Empty or invalid response", "Invalid response object", "Unable to get json response")
 
 
 def import_litellm() -> Any:
     """Import litellm with the local cost map (else import fetches it over the network)."""
-    global _LITELLM, _SHIPPED_MAP
+    global _LITELLM
     if _LITELLM is None:
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         os.environ.setdefault("LITELLM_LOG", "ERROR")
@@ -37,15 +34,8 @@ def import_litellm() -> Any:
         # LiteLLM's import leaves ~10^5 long-lived objects: frozen out of the collector, they are not
         # traversed again by every collection of the run (nor at interpreter exit)
         gc.freeze()
-        _SHIPPED_MAP = frozenset(litellm.model_cost)
         _LITELLM = litellm
     return _LITELLM
-
-
-def shipped_map() -> frozenset[str]:
-    """The models LiteLLM's map priced at import, before any call registered a custom price."""
-    import_litellm()
-    return _SHIPPED_MAP
 
 
 def _parse(raw: Any) -> Response:
@@ -104,7 +94,7 @@ def mapped_cost(
 ) -> float | None:
     """LiteLLM's price map, only for a model it maps exactly: its fuzzy matching prices unmapped
     OpenRouter slugs at $0, which would show a paid model as free."""
-    if model not in shipped_map() or prompt_tokens is None or completion_tokens is None:
+    if model not in litellm.model_cost or prompt_tokens is None or completion_tokens is None:
         return None
     try:
         prompt, completion = litellm.cost_per_token(
@@ -176,8 +166,7 @@ def classify_litellm_error(exc: BaseException) -> RetryDecision:
 
 def map_price(model: str) -> tuple[float, float] | None:
     """(input, output) USD per Mtok from LiteLLM's map, for a model it maps exactly."""
-    entry = import_litellm().model_cost.get(model) if model in shipped_map() else None
-    entry = entry or {}
+    entry = import_litellm().model_cost.get(model) or {}
     inp, out = entry.get("input_cost_per_token"), entry.get("output_cost_per_token")
     if inp is None or out is None:
         return None

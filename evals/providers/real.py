@@ -19,7 +19,6 @@ from evals.providers.litellm_adapter import (
     import_litellm,
     mapped_cost,
     reported_cost,
-    shipped_map,
     to_response,
 )
 from evals.records import Endpoint, Response, Task, ToolCall
@@ -54,26 +53,6 @@ def request_kwargs(task: Task, litellm_model: str, timeout_s: float) -> dict[str
         if task.tool_choice is not None:
             kwargs["tool_choice"] = task.tool_choice
     return kwargs
-
-
-def custom_pricing(endpoint: Endpoint, mapped_models: frozenset[str]) -> dict[str, float]:
-    """The price our own cost would apply (resolve_cost: the team's price, else LiteLLM's map, else the
-    catalog's), told to LiteLLM through its documented per-call custom pricing: LiteLLM's own figure
-    (hidden params, callbacks) then agrees with ours instead of a fuzzy map match pricing an unmapped
-    slug at $0, and it no longer searches its map on every call for a model it does not hold (~10% of
-    its CPU per call). LiteLLM keeps such a price registered for the process: `mapped_models` is its
-    map as shipped, so that does not count as mapping. Not for a streamed answer: LiteLLM stamps the
-    cost it computes into the last piece's `usage.cost`, where it could not be told from a cost the
-    provider reported."""
-    price = endpoint.price
-    if endpoint.stream or price is None:
-        return {}
-    if price.origin != "config" and endpoint.litellm_model in mapped_models:
-        return {}
-    return {
-        "input_cost_per_token": price.input_per_mtok / 1e6,
-        "output_cost_per_token": price.output_per_mtok / 1e6,
-    }
 
 
 def missing_credentials(endpoints: Mapping[str, Endpoint]) -> list[str]:
@@ -123,7 +102,6 @@ class LiteLLMProvider:
         litellm = import_litellm()
         endpoint = self.endpoints[model]
         kwargs = request_kwargs(task, endpoint.litellm_model, endpoint.timeout_s)
-        kwargs.update(custom_pricing(endpoint, shipped_map()))
         if endpoint.api_base:
             kwargs["api_base"] = endpoint.api_base
         if endpoint.api_key_env:

@@ -89,45 +89,6 @@ def test_a_configured_price_is_applied_to_the_real_tokens():
     assert response.cost_usd == pytest.approx((1000 * 2.0 + 500 * 10.0) / 1e6)
 
 
-def test_the_configured_price_is_litellms_price_too_and_never_sent_to_the_server(monkeypatch):
-    """LiteLLM's own cost (what its callbacks and logs see) agrees with ours for a model its map does
-    not hold; the price travels as a LiteLLM parameter, not in the request body."""
-    from litellm.integrations.custom_logger import CustomLogger
-
-    from evals.providers.litellm_adapter import import_litellm, map_price, mapped_cost
-
-    seen: list[float | None] = []
-
-    class Costs(CustomLogger):
-        async def async_log_success_event(self, kwargs, response_obj, start_time, end_time):
-            if "acme-unmapped" in str(kwargs.get("model")):  # other tests' deferred logging arrives too
-                seen.append(kwargs.get("response_cost"))
-
-    litellm = import_litellm()
-    monkeypatch.setattr(litellm, "callbacks", [Costs()])
-    usage = {"prompt_tokens": 1000, "completion_tokens": 500}
-    with serve(Reply(body=tool_answer('{"city": "Paris"}', **usage))) as server:
-        endpoint = Endpoint("openai/acme-unmapped", api_base=server.url, price=Price(2.0, 10.0, "config"))
-
-        async def call_and_wait_for_the_callback():
-            response = await LiteLLMProvider({"stub/model": endpoint}).complete(TASK, "stub/model", 0)
-            for _ in range(100):
-                if seen:
-                    break
-                await asyncio.sleep(0.02)
-            return response
-
-        response = asyncio.run(call_and_wait_for_the_callback())
-        body = server.seen[0]["body"]
-    assert (response.cost_source, response.cost_usd) == ("price", pytest.approx(0.007))
-    assert seen == [pytest.approx(0.007)]
-    assert not {"input_cost_per_token", "output_cost_per_token"} & set(body)
-    # LiteLLM registers the price for the rest of the process; the model still counts as unmapped
-    assert "openai/acme-unmapped" in litellm.model_cost
-    assert map_price("openai/acme-unmapped") is None
-    assert mapped_cost(litellm, "openai/acme-unmapped", 1000, 500) is None
-
-
 def test_a_price_of_zero_is_zero_not_unknown():
     with serve(Reply(body=tool_answer('{"city": "Paris"}'))) as server:
         response = call(provider_for(server.url, price=Price(0, 0, "config")))
