@@ -162,8 +162,8 @@ def choose_fallbacks(
         ),
     )
     chosen += [s.model for s in by_reliability]
-    if not passing and current is not None:
-        chosen = list(current.fallbacks)
+    if not passing and current is not None:  # nothing meets the gates: keep the known paths back
+        chosen = ([current.primary] if action == "switch" else []) + list(current.fallbacks)
     unique = [m for m in dict.fromkeys(chosen) if m != primary]
     return unique[:MAX_FALLBACKS]
 

@@ -179,6 +179,7 @@ def test_an_incumbent_that_probably_fails_yields_to_the_least_risky_challenger()
     d = decide(incumbent, near, weak, cur=current())
     assert d.action == "switch" and d.why == "incumbent_fails" and d.policy.primary == "near/model"
     assert 0.5 < d.assessments["near/model"].total_risk < d.assessments["big/flagship"].total_risk
+    assert d.policy.fallbacks == ["big/flagship"]  # the path back, though nothing meets the gate
     assert "near/model is the least at risk" in rationale_text(d)
 
 
