@@ -215,14 +215,15 @@ def _safer_than_a_failing_incumbent(
     """With nothing proven, the challenger to prefer over an incumbent that more likely than not misses
     a gate: the least at risk, if less at risk than the incumbent. It need not meet every gate on
     observed values: a model that probably fails is not a safe place to keep traffic, and the one least
-    likely to fail is the safer one (its gray and rollback stages still guard the move). A challenger
-    whose risk cannot be bounded (an unknown price under a cost gate) is not considered."""
+    likely to fail is the safer one (its gray and rollback stages still guard the move). Risks here are
+    over the gates that can be measured: an unknown price hides no observed failure, but a challenger
+    that misses a gate on observed values must have every risk bounded to be considered."""
     if incumbent is None or incumbent.known_risk <= 0.5:
         return None
-    known = [a for a in ranked if a.model != incumbent.model and a.total_risk is not None]
-    if not known:
+    safer = [a for a in ranked if a.model != incumbent.model and (a.promising or a.total_risk is not None)]
+    if not safer:
         return None
-    least = min(known, key=lambda a: a.known_risk)  # ranked is in objective order: ties keep it
+    least = min(safer, key=lambda a: a.known_risk)  # ranked is in objective order: ties keep it
     return least if least.known_risk < incumbent.known_risk else None
 
 
