@@ -2,7 +2,11 @@
 50 ms, once through the project's runner (retries, budget, throttle, grading, SQLite store) and once
 as bare `litellm.acompletion` + asyncio.gather, in one process. Each side runs `--rounds` times,
 alternating which goes first, and the best of each is compared (the machine is shared: the best
-round is the one least disturbed). Prints both timings and, last, `ratio <runner/bare>`.
+round is the one least disturbed). Prints both timings, the process CPU time each side used (the
+steadier figure on a shared machine), a third side, the bare loop at the runner's own mean number of
+calls in flight (the runner's latency governor holds fewer calls in flight than asked when the process
+is CPU-bound, so its stored latencies stay the model's), and, last, `ratio <runner/bare>` against the
+bare loop at the asked concurrency.
 
     .venv/bin/python bench/runner_overhead.py [--calls 500] [--concurrency 50] [--latency-ms 50]
 """
@@ -68,7 +72,9 @@ async def bare(url: str, calls: int, concurrency: int) -> float:
     return time.perf_counter() - started
 
 
-def runner(url: str, calls: int, concurrency: int, folder: Path, round_no: int) -> tuple[float, list[float]]:
+def runner(
+    url: str, calls: int, concurrency: int, folder: Path, round_no: int
+) -> tuple[float, list[float], float]:
     from evals.providers.real import LiteLLMProvider
     from evals.records import Endpoint, Price
     from evals.run.plan import plan_cells
@@ -85,7 +91,8 @@ def runner(url: str, calls: int, concurrency: int, folder: Path, round_no: int) 
         )
         elapsed = time.perf_counter() - started
     assert summary.completed == calls and summary.errors == 0, summary.error_types
-    return elapsed, [r.latency_ms for r in summary.results if r.latency_ms is not None]
+    latencies = [r.latency_ms for r in summary.results if r.latency_ms is not None]
+    return elapsed, latencies, summary.mean_in_flight or float(concurrency)
 
 
 def main() -> None:
@@ -103,17 +110,30 @@ def main() -> None:
     try:
         asyncio.run(bare(url, 20, 10))  # warm both paths' connections and caches
         bare_times, runner_times, latencies = [], [], []
+        cpu: dict[str, list[float]] = {"bare": [], "runner": []}
+        in_flight: list[float] = []
         with tempfile.TemporaryDirectory() as tmp:
             for round_no in range(args.rounds):
                 # alternate which side goes first, and let LiteLLM's deferred logging work of one
                 # side (its thread pool and logging worker) finish before the other side starts
                 for side in ("bare", "runner") if round_no % 2 == 0 else ("runner", "bare"):
                     time.sleep(args.settle_s)
+                    used = time.process_time()
                     if side == "bare":
                         bare_times.append(asyncio.run(bare(url, args.calls, args.concurrency)))
                     else:
-                        elapsed, latencies = runner(url, args.calls, args.concurrency, Path(tmp), round_no)
+                        elapsed, latencies, held = runner(
+                            url, args.calls, args.concurrency, Path(tmp), round_no
+                        )
                         runner_times.append(elapsed)
+                        in_flight.append(held)
+                    time.sleep(args.settle_s)  # LiteLLM's deferred logging of this side counts to it
+                    cpu[side].append(time.process_time() - used)
+            held = max(1, round(statistics.mean(in_flight)))
+            same = []
+            for _ in range(args.rounds):
+                time.sleep(args.settle_s)
+                same.append(asyncio.run(bare(url, args.calls, held)))
     finally:
         stub.terminate()
         stub.wait()
@@ -126,6 +146,12 @@ def main() -> None:
     print(f"bare litellm.acompletion + gather: {b:.3f} s (rounds: {listed['b']})")
     print(f"runner (grading + store):          {r:.3f} s (rounds: {listed['r']})")
     print(f"runner stored latency: p50 {statistics.median(latencies):.0f} ms, p95 {cut[18]:.0f} ms")
+    cb, cr = min(cpu["bare"]), min(cpu["runner"])
+    print(f"process CPU, best round: bare {cb:.3f} s, runner {cr:.3f} s (cpu ratio {cr / cb:.2f})")
+    print(
+        f"bare at the runner's mean in-flight concurrency {held}: {min(same):.3f} s "
+        f"(runner/that {r / min(same):.2f})"
+    )
     print(f"ratio {r / b:.2f}")
 
 

@@ -66,6 +66,7 @@ class RunSummary:
     first_errors: dict[str, str] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
     unpriced_models: set[str] = field(default_factory=set)
+    mean_in_flight: float | None = None  # calls in flight on average while this run called
 
     @property
     def spent_usd(self) -> float:
@@ -350,6 +351,7 @@ async def run_cells(
     finally:
         governor.cancel()
         graders.shutdown(wait=True)
+    summary.mean_in_flight = round(throttle.mean_in_flight, 1) if todo else None
     summary.results = store.results(run_id)
     summary.unpriced_models = {c.model for c in cells if estimate_usd(c) is None}
     return summary

@@ -32,6 +32,21 @@ class _Gate:
     resume_at: float = 0.0
     streak: int = 0
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    busy_s: float = 0.0  # the integral of `active` over time: calls in flight x seconds
+    started: float = field(default_factory=time.monotonic)
+    _last: float = field(default_factory=time.monotonic)
+
+    def _tally(self) -> None:
+        now = time.monotonic()
+        self.busy_s += self.active * (now - self._last)
+        self._last = now
+
+    @property
+    def mean_active(self) -> float:
+        """Calls in flight on average since the gate was made."""
+        self._tally()
+        elapsed = self._last - self.started
+        return self.busy_s / elapsed if elapsed > 0 else 0.0
 
     async def enter(self) -> None:
         async with self.changed:
@@ -44,10 +59,12 @@ class _Gate:
                 if self.active < self.limit:
                     break
                 await self.changed.wait()
+            self._tally()
             self.active += 1
 
     async def leave(self) -> None:
         async with self.changed:
+            self._tally()
             self.active -= 1
             self.changed.notify(1)
 
@@ -75,6 +92,12 @@ class Throttle:
     @property
     def global_limit(self) -> int:
         return self._global.limit
+
+    @property
+    def mean_in_flight(self) -> float:
+        """Calls actually in flight on average: below the asked concurrency when the loop-lag governor
+        held it down (a CPU-bound process) or a provider's 429s did."""
+        return self._global.mean_active
 
     @asynccontextmanager
     async def slot(self, name: str) -> AsyncIterator[None]:

@@ -224,9 +224,10 @@ def eval_cmd(
             config, request, observer, on_invalid=lambda line: err.print(f"skipped invalid task: {line}")
         ),
     )
+    held = f", {summary.mean_in_flight:g} calls in flight on average" if summary.mean_in_flight else ""
     err.print(
         f"{summary.completed} cells run ({summary.calls} calls), {summary.reused} reused,"
-        f" {summary.errors} errors",
+        f" {summary.errors} errors{held}",
         highlight=False,
     )
     for kind, count in summary.error_types.most_common():

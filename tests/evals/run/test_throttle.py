@@ -42,3 +42,21 @@ def test_a_429_halves_the_group_pauses_it_and_successes_win_it_back():
 
     waited, other_wait, limit = asyncio.run(scenario())
     assert waited >= 0.19 and other_wait < 0.05 and limit == 5
+
+
+def test_mean_in_flight_is_the_time_weighted_number_of_calls_holding_a_slot():
+    """Two calls held for the whole window, a third for its second half: 2.5 on average, whatever
+    concurrency was asked for."""
+
+    async def scenario():
+        throttle = Throttle(concurrency=50)
+
+        async def call(wait_s, hold_s):
+            await asyncio.sleep(wait_s)
+            async with throttle.slot("g"):
+                await asyncio.sleep(hold_s)
+
+        await asyncio.gather(call(0, 0.4), call(0, 0.4), call(0.2, 0.2))
+        return throttle.mean_in_flight
+
+    assert 2.3 < asyncio.run(scenario()) < 2.6
