@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from evals.checks.registry import build_check
-from evals.checks.tool_call import openai_tool_name, tool_index
-from evals.checks.tool_values import OPTIONAL
+from evals.checks.tool_call import tool_index
 from evals.records import Response, ToolCall
+from evals.tasks.bfcl import expected_calls, openai_tools, reference_arguments
 
 # ../shared/data next to the repository (DATA README: read in place, do not copy into the project)
 BFCL = Path(__file__).resolve().parents[4] / "shared" / "data" / "tool-calls" / "bfcl" / "v3"
@@ -26,7 +26,6 @@ if not BFCL.is_dir():
 
 # category -> minimum item count expected in the v3 files (guards against reading a truncated file)
 CATEGORIES = {"simple": 400, "multiple": 200, "parallel": 200, "parallel_multiple": 200}
-_BFCL_TYPES = {"dict": "object", "float": "number", "tuple": "array"}
 
 # Items whose first accepted values we reject on purpose, with the failure we expect.
 KNOWN_REJECTIONS = {
@@ -46,79 +45,16 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def json_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """A BFCL parameter schema ("dict", "float", "tuple", "any") as standard JSON schema."""
-    out = dict(schema)
-    kind = out.get("type")
-    if kind == "any":
-        out.pop("type")
-    elif isinstance(kind, str):
-        out["type"] = _BFCL_TYPES.get(kind, kind)
-    if isinstance(out.get("properties"), dict):
-        out["properties"] = {k: json_schema(v) for k, v in out["properties"].items()}
-    if isinstance(out.get("items"), dict):
-        out["items"] = json_schema(out["items"])
-    return out
-
-
-def openai_tools(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": "function",
-            "function": {
-                "name": openai_tool_name(f["name"]),
-                "description": f.get("description", ""),
-                "parameters": json_schema(f["parameters"]),
-            },
-        }
-        for f in functions
-    ]
-
-
-def expected_calls(ground_truth: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {"name": openai_tool_name(name), "args": args} for gt in ground_truth for name, args in gt.items()
-    ]
-
-
-def check_spec(ground_truth: list[dict[str, Any]]) -> dict[str, Any]:
-    calls = expected_calls(ground_truth)
+def check_spec(calls: list[dict[str, Any]]) -> dict[str, Any]:
     return {"tool_call": calls[0] if len(calls) == 1 else {"calls": calls, "order": "any"}}
-
-
-def first_value(accepted: Any) -> Any:
-    """A concrete value from an accepted value: nested BFCL dict answers take their first options."""
-    if isinstance(accepted, dict):
-        return {k: first_value(alts[0]) for k, alts in accepted.items() if alts and alts[0] != OPTIONAL}
-    if isinstance(accepted, list):
-        return [first_value(item) for item in accepted]
-    return accepted
-
-
-def first_arguments(args: dict[str, list[Any]], required: list[str]) -> dict[str, Any]:
-    """Each argument's first accepted value; "" first means "omit it", except for an argument the
-    schema requires (simple_200 lists "" first for the required `fuel_efficiency`)."""
-    out = {}
-    for key, alts in args.items():
-        values = [a for a in alts if a != OPTIONAL] if key in required else alts
-        if values and values[0] != OPTIONAL:
-            out[key] = first_value(values[0])
-    return out
 
 
 def load_category(category: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     questions = read_jsonl(BFCL / f"BFCL_v3_{category}.json")
     answers = {a["id"]: a for a in read_jsonl(BFCL / "possible_answer" / f"BFCL_v3_{category}.json")}
-    items = []
-    for question in questions:
-        answer = answers[question["id"]]
-        if category == "simple":
-            # BFCL's simple checker takes the name from the one offered function, not the answer
-            # (simple_363's answer says `find_closest` for `restaurant_search.find_closest`).
-            [args] = [a for gt in answer["ground_truth"] for a in gt.values()]
-            answer = {**answer, "ground_truth": [{question["function"][0]["name"]: args}]}
-        items.append((question, answer))
-    return items
+    # the importer's expected_calls grades a simple item against its one offered function, as BFCL's
+    # simple checker does (simple_363's answer says `find_closest` for `restaurant_search.find_closest`)
+    return [(question, answers[question["id"]]) for question in questions]
 
 
 def required_of(index: dict[str, dict[str, Any]], name: str) -> list[str]:
@@ -133,12 +69,11 @@ def test_first_accepted_values_pass_and_a_missing_required_argument_fails(catego
     wrong_missing: list[str] = []
     missing_checked = 0
     for question, answer in items:
-        index = tool_index(openai_tools(question["function"])) or {}
-        check = build_check(check_spec(answer["ground_truth"]), f"{question['id']}.checks[0]", BFCL)
-        calls = [
-            (c["name"], first_arguments(c["args"], required_of(index, c["name"])))
-            for c in expected_calls(answer["ground_truth"])
-        ]
+        tools = openai_tools(question["function"])
+        index = tool_index(tools) or {}
+        expected = expected_calls(answer["ground_truth"], tools)
+        check = build_check(check_spec(expected), f"{question['id']}.checks[0]", BFCL)
+        calls = [(c["name"], reference_arguments(c["args"], required_of(index, c["name"]))) for c in expected]
         good = Response(tool_calls=[ToolCall(name, json.dumps(args)) for name, args in calls])
         result = check(good, index)
         if not result.passed:
@@ -185,9 +120,11 @@ def test_a_changed_value_fails_with_wrong_value(category: str) -> None:
     for question, answer in load_category(category):
         if question["id"] in KNOWN_REJECTIONS:
             continue
-        index = tool_index(openai_tools(question["function"])) or {}
-        [first, *rest] = expected_calls(answer["ground_truth"])
-        args = first_arguments(first["args"], required_of(index, first["name"]))
+        tools = openai_tools(question["function"])
+        index = tool_index(tools) or {}
+        expected = expected_calls(answer["ground_truth"], tools)
+        [first, *rest] = expected
+        args = reference_arguments(first["args"], required_of(index, first["name"]))
         key = next(
             (k for k, v in args.items() if isinstance(v, str | int | float) and not isinstance(v, bool)), None
         )
@@ -195,9 +132,9 @@ def test_a_changed_value_fails_with_wrong_value(category: str) -> None:
             continue  # only lists, dicts or booleans to change
         changed += 1
         calls = [(first["name"], {**args, key: wrong(args[key])})]
-        calls += [(c["name"], first_arguments(c["args"], required_of(index, c["name"]))) for c in rest]
+        calls += [(c["name"], reference_arguments(c["args"], required_of(index, c["name"]))) for c in rest]
         response = Response(tool_calls=[ToolCall(name, json.dumps(a)) for name, a in calls])
-        result = build_check(check_spec(answer["ground_truth"]))(response, index)
+        result = build_check(check_spec(expected))(response, index)
         if result.failure != "wrong_value":
             wrong_code.append(f"{question['id']}: {result.failure}: {result.reason}")
     assert changed >= 0.8 * CATEGORIES[category], f"{category}: only {changed} items had a scalar to change"
