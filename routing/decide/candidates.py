@@ -197,16 +197,3 @@ def select_tier(
             )
         )
     return TierCandidates(tier_name, out, dropped, catalog.label() if catalog is not None else None)
-
-
-def select_candidates(
-    tier_name: str,
-    tier_config: TierConfig,
-    rules: CandidateRules,
-    momentum: Sequence[Momentum],
-    current: Policy | None,
-    catalog: Catalog | None = None,
-    today: date | None = None,
-) -> list[Candidate]:
-    """The candidates of `select_tier` (its dropped models are left out)."""
-    return select_tier(tier_name, tier_config, rules, momentum, current, catalog, today).candidates

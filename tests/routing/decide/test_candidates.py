@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from routing.config import CandidateRules, TierConfig
-from routing.decide.candidates import Candidate, mover_growth, rank_movers, select_candidates
+from routing.decide.candidates import Candidate, mover_growth, rank_movers, select_tier
 from routing.decide.momentum import Momentum, compute_momentum
 from routing.policy import Policy
 from routing.rankings.files import load_snapshots
@@ -82,7 +82,7 @@ MOMENTUM = [
 
 
 def _select(rules: CandidateRules, momentum: list[Momentum] = MOMENTUM, **tier: object) -> list[Candidate]:
-    return select_candidates("coding", _tier(**tier), rules, momentum, _policy())  # type: ignore[arg-type]
+    return select_tier("coding", _tier(**tier), rules, momentum, _policy()).candidates  # type: ignore[arg-type]
 
 
 def test_rank_movers_orders_by_growth_with_newcomers_by_their_floor() -> None:
@@ -143,12 +143,12 @@ def test_requirements_drop_known_failures_and_flag_unknowns() -> None:
 
 def test_no_policy_or_tier_not_in_policy() -> None:
     rules = CandidateRules(top_movers=1, alternates=["alt/one"])
-    assert [c.model for c in select_candidates("coding", _tier(), rules, MOMENTUM, None)] == [
+    assert [c.model for c in select_tier("coding", _tier(), rules, MOMENTUM, None).candidates] == [
         "m/fast",
         "m/newcomer",  # a fast climber (at least +30%), beyond the cap of 1
         "alt/one",
     ]
-    assert [c.model for c in select_candidates("chat", _tier(), rules, [], _policy())] == ["alt/one"]
+    assert [c.model for c in select_tier("chat", _tier(), rules, [], _policy()).candidates] == ["alt/one"]
 
 
 def test_deterministic_whatever_the_input_order() -> None:
@@ -180,7 +180,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
     assert [m.slug for m in rank_movers(GAP)] == ["g/flash", "g/owl", "g/hy3", "g/back"]
     assert [mover_growth(m) for m in rank_movers(GAP)] == [0.66, 0.29, 0.16, None]
     rules = CandidateRules(top_movers=3, fast_climber_wow=0.20)
-    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), rules, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_tier("coding", _tier(), rules, GAP, None).candidates}
     assert got == {
         "g/flash": ["top mover +66% WoW (source figure)", "fast climber"],
         "g/owl": [
@@ -191,7 +191,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
     }
     # +51% over two weeks is not a WoW: it never makes a fast climber.
     only_fast = CandidateRules(top_movers=0, fast_climber_wow=0.20)
-    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), only_fast, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_tier("coding", _tier(), only_fast, GAP, None).candidates}
     assert got == {
         "g/flash": ["fast climber +66% WoW (source figure)"],
         "g/owl": [
@@ -200,7 +200,7 @@ def test_across_a_gap_movers_rank_by_the_source_wow_not_the_growth_over_the_gap(
         ],
     }
     everyone = CandidateRules(top_movers=10, fast_climber_wow=5.0)
-    got = {c.model: c.reason_texts for c in select_candidates("coding", _tier(), everyone, GAP, None)}
+    got = {c.model: c.reason_texts for c in select_tier("coding", _tier(), everyone, GAP, None).candidates}
     assert list(got) == ["g/flash", "g/owl", "g/hy3", "g/back"]
     assert got["g/back"] == ["in top 6, not in the previous snapshot 14 days earlier"]
 
@@ -216,7 +216,7 @@ def test_shipped_weeks_candidates() -> None:
         }
     )
     rules = CandidateRules(top_movers=2, fast_climber_wow=0.20, alternates=["openai/gpt-oss-120b"])
-    got = {c.model: c for c in select_candidates("agent", _tier(tools=True), rules, momentum, policy)}
+    got = {c.model: c for c in select_tier("agent", _tier(tools=True), rules, momentum, policy).candidates}
     # Week 2026-05-18 vs week 2026-05-04 (2026-05-11..17 missing): movers rank by the source's WoW,
     # not by the two-week growth (V4 Flash +209%, V3.2 +51%, V4 Pro +23% over the gap).
     assert list(got) == [
@@ -236,7 +236,7 @@ def test_shipped_weeks_candidates() -> None:
     ]
     assert got["x-ai/grok-4.1-fast"].momentum is not None and got["openai/gpt-oss-120b"].momentum is None
     three = CandidateRules(top_movers=3, fast_climber_wow=0.20)
-    by_model = {c.model: c for c in select_candidates("agent", _tier(), three, momentum, None)}
+    by_model = {c.model: c for c in select_tier("agent", _tier(), three, momentum, None).candidates}
     assert list(by_model) == ["deepseek/deepseek-v4-flash", "openrouter/owl-alpha", "tencent/hy3-preview"]
     assert by_model["tencent/hy3-preview"].reason_texts == ["top mover +16% WoW (source figure)"]  # not fast
     assert all(
@@ -248,7 +248,6 @@ def test_shipped_weeks_candidates() -> None:
 
 from datetime import date  # noqa: E402
 
-from routing.decide.candidates import select_tier  # noqa: E402
 from routing.rankings.catalog import parse_catalog  # noqa: E402
 
 
