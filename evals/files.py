@@ -69,11 +69,6 @@ def parse_json(text: str, path: str | Path) -> Any:
         raise InputError(path, f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
 
 
-def load_json(path: str | Path) -> Any:
-    """Read a JSON file; every problem names the file."""
-    return parse_json(read_text(path), path)
-
-
 def read_objects(path: str | Path, what: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for every non-blank line of a JSONL file; `what` names its kind."""
     p = Path(path)

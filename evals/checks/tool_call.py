@@ -300,8 +300,3 @@ class NoToolCall:
             reason = f"expected no tool call, got {len(response.tool_calls)} ({names})"
             return CheckResult(False, 0.0, reason, "unexpected_call")
         return CheckResult(True, 1.0, "no tool call")
-
-
-def build_no_tool_call(spec: Any) -> CheckFn:
-    """Kept for callers of the function form."""
-    return NoToolCall.build(spec)

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from evals.checks.tool_call import (
+    NoToolCall,
     SpecError,
-    build_no_tool_call,
     build_tool_call,
     openai_tool_name,
     tool_index,
@@ -233,7 +233,7 @@ def test_parallel_matching_is_maximal_not_greedy() -> None:
 
 
 def test_no_tool_call() -> None:
-    check = build_no_tool_call({})
+    check = NoToolCall.build({})
     assert check(Response(content="SLO means service level objective."), TOOLS).passed
     result = check(Response(tool_calls=[call("get_time", {"tz": "UTC"})]), TOOLS)
     assert (result.passed, result.failure) == (False, "unexpected_call")
@@ -316,7 +316,7 @@ def test_bad_specs_raise_spec_error_with_field(spec, field: str | None, text: st
 
 def test_no_tool_call_takes_no_options() -> None:
     with pytest.raises(SpecError, match="no options"):
-        build_no_tool_call({"strict": True})
+        NoToolCall.build({"strict": True})
 
 
 # ---------------------------------------------------------------- BFCL rule details
