@@ -129,11 +129,11 @@ def main() -> None:
                         in_flight.append(held)
                     time.sleep(args.settle_s)  # LiteLLM's deferred logging of this side counts to it
                     cpu[side].append(time.process_time() - used)
-            held = max(1, round(statistics.mean(in_flight)))
+            runner_concurrency = max(1, round(statistics.mean(in_flight)))
             same = []
             for _ in range(args.rounds):
                 time.sleep(args.settle_s)
-                same.append(asyncio.run(bare(url, args.calls, held)))
+                same.append(asyncio.run(bare(url, args.calls, runner_concurrency)))
     finally:
         stub.terminate()
         stub.wait()
@@ -149,7 +149,7 @@ def main() -> None:
     cb, cr = min(cpu["bare"]), min(cpu["runner"])
     print(f"process CPU, best round: bare {cb:.3f} s, runner {cr:.3f} s (cpu ratio {cr / cb:.2f})")
     print(
-        f"bare at the runner's mean in-flight concurrency {held}: {min(same):.3f} s "
+        f"bare at the runner's mean in-flight concurrency {runner_concurrency}: {min(same):.3f} s "
         f"(runner/that {r / min(same):.2f})"
     )
     print(f"ratio {r / b:.2f}")

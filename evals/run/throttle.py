@@ -44,9 +44,10 @@ class _Gate:
     @property
     def mean_active(self) -> float:
         """Calls in flight on average since the gate was made."""
-        self._tally()
-        elapsed = self._last - self.started
-        return self.busy_s / elapsed if elapsed > 0 else 0.0
+        now = time.monotonic()
+        elapsed = now - self.started
+        busy = self.busy_s + self.active * (now - self._last)
+        return busy / elapsed if elapsed > 0 else 0.0
 
     async def enter(self) -> None:
         async with self.changed:
