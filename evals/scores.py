@@ -71,11 +71,40 @@ def total_cost(results: Sequence[Result]) -> float | None:
 
 def cost_per_success(results: Sequence[Result]) -> float | None:
     """Total spend on the tier (failures included) divided by the number of passes."""
-    spend = total_cost(results)
+    return _per_success(total_cost(results), results)
+
+
+def _per_success(spend: float | None, results: Sequence[Result]) -> float | None:
     passes = sum(1 for r in graded(results) if r.passed)
     if spend is None or passes == 0:
         return None
     return spend / passes
+
+
+def unpriced_attempts(results: Sequence[Result]) -> int:
+    """Calls whose cost is unknown (a retried timeout, an error row recorded without cost_usd)."""
+    return sum(max(r.attempts, 1) for r in results if r.cost_usd is None)
+
+
+def cost_high_estimate(results: Sequence[Result]) -> float | None:
+    """Spend with every unpriced call counted at the dearest priced call of the same rows.
+
+    A decision needs a figure it may lean on when a few calls have no price: the shown cost stays
+    unknown, but ranking and gates read this one, which errs on the dear side (an unpriced error was
+    most often not billed at all). None when no call is priced: then there is nothing to lean on.
+    """
+    priced = [r for r in results if r.cost_usd is not None]
+    if not priced:
+        return None
+    known = sum(r.cost_usd or 0.0 for r in priced)
+    dearest = max((r.cost_usd or 0.0) / max(r.attempts, 1) for r in priced)
+    return known + dearest * unpriced_attempts(results)
+
+
+def cost_low_estimate(results: Sequence[Result]) -> float | None:
+    """Spend with every unpriced call counted at zero: a floor (no call costs less than nothing)."""
+    priced = [r.cost_usd for r in results if r.cost_usd is not None]
+    return sum(priced) if priced else None
 
 
 def latency_s(results: Sequence[Result], q: float) -> float | None:
@@ -138,6 +167,12 @@ class Score:
     provider_kinds: tuple[str, ...]
     tasks: int = 0
     task_successes: float = 0.0
+    # When some calls are unpriced the shown cost is unknown; decisions lean on these estimates
+    # (each unpriced call at the dearest priced one, or at zero). Equal to the known figures otherwise.
+    unpriced_attempts: int = 0
+    cost_high_usd: float | None = None
+    cost_per_success_high_usd: float | None = None
+    cost_per_success_low_usd: float | None = None
     by_task: Mapping[str, TaskStats] = field(default_factory=dict, compare=False, repr=False)
     # graded attempts that failed on a tool-call taxonomy code, per code (the report's failure chart)
     tool_failures: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -187,6 +222,10 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
         provider_kinds=tuple(sorted({r.provider_kind for r in results if r.provider_kind})),
         tasks=len(fractions),
         task_successes=sum(fractions),
+        unpriced_attempts=unpriced_attempts(results),
+        cost_high_usd=cost_high_estimate(results),
+        cost_per_success_high_usd=_per_success(cost_high_estimate(results), results),
+        cost_per_success_low_usd=_per_success(cost_low_estimate(results), results),
         by_task=per_task,
         tool_failures=tool_failure_counts(results),
     )

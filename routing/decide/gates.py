@@ -9,7 +9,8 @@ Pure. Evidence is counted per task, not per attempt (repeats of one task are not
 - cost per success = (cost per attempt) / (success rate), so P(cost per success > limit) is
   P(true success rate < cost per attempt / limit), read off the success posterior.
 A metric that is unknown (no price, no latency) has unknown risk: such a model cannot be shown to be
-within the bound for that gate.
+within the bound for that gate. When only some calls are unpriced, the cost gate reads a high estimate
+(each unpriced call at the dearest priced one) and says so.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class GateRisk:
     limit: float
     observed: float | None
     risk: float | None  # None: the metric is unknown, so the risk cannot be bounded
+    estimated: bool = False  # observed and risk lean on a high estimate (some calls unpriced)
 
     @property
     def observed_fails(self) -> bool:
@@ -135,17 +137,27 @@ def latency_risk(score: Score, limit: float, samples: int = BOOTSTRAP_SAMPLES) -
     return GateRisk("latency_p95", limit, observed, over / samples)
 
 
+def cost_for_deciding(score: Score) -> tuple[float | None, float | None]:
+    """(spend, cost per success) a decision may lean on: the known figures, else the high estimate
+    that counts each unpriced call at the dearest priced one (evals/scores.py)."""
+    if score.cost_usd is not None:
+        return score.cost_usd, score.cost_per_success_usd
+    return score.cost_high_usd, score.cost_per_success_high_usd
+
+
 def cost_risk(score: Score, limit: float) -> GateRisk:
-    cps, attempts = score.cost_per_success_usd, score.n
-    if score.cost_usd is None or attempts == 0 or score.tasks == 0:
+    spend, cps = cost_for_deciding(score)
+    estimated = score.cost_usd is None and spend is not None
+    attempts = score.n
+    if spend is None or attempts == 0 or score.tasks == 0:
         return GateRisk("cost_per_success", limit, cps, None)
-    needed = (score.cost_usd / attempts) / limit if limit > 0 else float("inf")
+    needed = (spend / attempts) / limit if limit > 0 else float("inf")
     if needed <= 0:
-        return GateRisk("cost_per_success", limit, cps, 0.0)
+        return GateRisk("cost_per_success", limit, cps, 0.0, estimated)
     if needed >= 1:
-        return GateRisk("cost_per_success", limit, cps, 1.0)
+        return GateRisk("cost_per_success", limit, cps, 1.0, estimated)
     risk = prob_rate_below(score.task_successes, score.tasks, needed)
-    return GateRisk("cost_per_success", limit, cps, risk)
+    return GateRisk("cost_per_success", limit, cps, risk, estimated)
 
 
 def assess(score: Score, gates: Gates, bound: float) -> Assessment:

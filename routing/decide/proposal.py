@@ -27,7 +27,7 @@ from typing import Literal
 from evals.scores import Score
 from evals.stats import tasks_to_settle
 from routing.config import TierConfig
-from routing.decide.gates import Assessment, GateRisk, assess, clustered_success
+from routing.decide.gates import Assessment, GateRisk, assess, clustered_success, cost_for_deciding
 from routing.decide.paired import Paired, pair
 from routing.policy import GrayShare, Policy, PolicyMeta, TierPolicy
 
@@ -93,7 +93,7 @@ def objective_key(a: Assessment, objective: str) -> tuple:
     """Sort key, best first. Unknown values sort last."""
     s = a.score
     success = -(clustered_success(s) or 0.0)
-    cps = s.cost_per_success_usd if s.cost_per_success_usd is not None else math.inf
+    cps = _or_inf(cost_for_deciding(s)[1])
     p95 = s.latency_p95_s if s.latency_p95_s is not None else math.inf
     if objective == "success":
         return (success, cps, p95, s.model)
@@ -102,15 +102,25 @@ def objective_key(a: Assessment, objective: str) -> tuple:
     return (cps, success, p95, s.model)
 
 
+def _or_inf(value: float | None) -> float:
+    return math.inf if value is None else value
+
+
 def gain(challenger: Score, incumbent: Score, objective: str) -> float | None:
-    """How much better the challenger is: points of success, or the relative cut in cost or p95."""
+    """How much better the challenger is: points of success, or the relative cut in cost or p95.
+
+    With unpriced calls, the cut in cost is the least it could be: the challenger's high estimate
+    against the incumbent's floor (its unpriced calls at zero)."""
     if objective == "success":
         c, i = clustered_success(challenger), clustered_success(incumbent)
         return None if c is None or i is None else c - i
     if objective == "latency":
         c, i = challenger.latency_p95_s, incumbent.latency_p95_s
     else:
-        c, i = challenger.cost_per_success_usd, incumbent.cost_per_success_usd
+        c = cost_for_deciding(challenger)[1]
+        i = incumbent.cost_per_success_usd
+        if i is None:
+            i = incumbent.cost_per_success_low_usd
     if c is None:
         return None
     if i is None:
@@ -132,8 +142,9 @@ def settle_numbers(assessments: Sequence[Assessment], bound: float) -> tuple[Set
         if rate is not None:
             limit = max((r.limit for r in a.risks if r.metric == "success"), default=0.0)
             cost = next((r for r in a.risks if r.metric == "cost_per_success"), None)
-            if cost is not None and a.score.cost_usd is not None and a.score.n and cost.limit > 0:
-                limit = max(limit, (a.score.cost_usd / a.score.n) / cost.limit)
+            spend = cost_for_deciding(a.score)[0]
+            if cost is not None and spend is not None and a.score.n and cost.limit > 0:
+                limit = max(limit, (spend / a.score.n) / cost.limit)
             needed = tasks_to_settle(rate, limit, bound, a.score.tasks)
         out.append(Settle(a.model, a.score.tasks, needed, a.total_risk))
     return tuple(out)
@@ -157,7 +168,7 @@ def choose_fallbacks(
         passing,
         key=lambda s: (
             -(s.success_low or 0.0),
-            s.cost_per_success_usd if s.cost_per_success_usd is not None else math.inf,
+            _or_inf(cost_for_deciding(s)[1]),
             s.model,
         ),
     )

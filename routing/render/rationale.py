@@ -5,6 +5,7 @@ Every sentence is made from the decision's structured reasons and numbers; nothi
 
 from __future__ import annotations
 
+from evals.scores import Score
 from routing.decide.gates import Assessment, GateRisk
 from routing.decide.proposal import Decision
 from routing.render.text import METRIC_NAMES, metric_value, pct, risk, secs, usd
@@ -13,14 +14,27 @@ from routing.render.text import METRIC_NAMES, metric_value, pct, risk, secs, usd
 def gate_failure_text(r: GateRisk) -> str:
     op = "<" if r.metric == "success" else ">"
     value, limit = metric_value(r.metric, r.observed), metric_value(r.metric, r.limit)
-    return f"{METRIC_NAMES[r.metric]} {value} {op} {limit}"
+    note = " (high estimate: some calls unpriced)" if r.estimated else ""
+    return f"{METRIC_NAMES[r.metric]} {value}{note} {op} {limit}"
+
+
+def _unpriced_note(s: Score) -> str:
+    """Why an unknown cost still takes part in the decision, and at what figure."""
+    if s.cost_per_success_usd is not None or s.cost_per_success_high_usd is None:
+        return ""
+    calls = "call" if s.unpriced_attempts == 1 else "calls"
+    low, high = usd(s.cost_per_success_low_usd), usd(s.cost_per_success_high_usd)
+    return (
+        f" ({s.unpriced_attempts} {calls} unpriced: between {low} and {high}, each counted at nothing or"
+        " at the dearest priced call; gates and ranking read the higher)"
+    )
 
 
 def standing(a: Assessment) -> str:
     """'success 92% over 40 tasks, risk 3.1%' — the numbers a reviewer checks first."""
     s = a.score
     parts = [f"success {pct(a.success.observed)} over {s.tasks} tasks"]
-    parts.append(f"cost per success {usd(s.cost_per_success_usd)}")
+    parts.append(f"cost per success {usd(s.cost_per_success_usd)}{_unpriced_note(s)}")
     if s.latency_p95_s is not None:
         parts.append(f"p95 {secs(s.latency_p95_s)}")
     parts.append(f"risk of missing a gate {risk(a.total_risk)}")

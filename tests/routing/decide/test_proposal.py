@@ -195,3 +195,39 @@ def test_a_challenger_whose_risk_cannot_be_bounded_does_not_replace_a_failing_in
     unpriced = score("free/unpriced", "chat", results("free/unpriced", 100, 79, cost=None))
     d = decide(incumbent, unpriced, cur=current())
     assert d.action == "keep" and d.policy.primary == "big/flagship"
+
+
+def with_unpriced_errors(model, tasks=100, passed=95, cost=0.001, errors=2):
+    """A run where a few calls errored without a cost (retried timeouts, error rows without cost_usd)."""
+    rows = results(model, tasks, passed, cost)
+    rows += [
+        Result(task_id=f"t{i}", tier="chat", model=model, repeat=1, status="error", error_type="timeout")
+        for i in range(errors)
+    ]
+    return score(model, "chat", rows)
+
+
+def test_a_few_unpriced_calls_do_not_keep_a_sixteen_times_dearer_incumbent():
+    """Two unpriced timeouts in 102 calls leave the shown cost unknown, but the decision leans on a high
+    estimate (each unpriced call at the dearest priced one): the cheap model is still proven cheaper."""
+    incumbent = with_unpriced_errors("big/flagship", passed=96, cost=0.016)
+    challenger = with_unpriced_errors("small/model", passed=95, cost=0.001)
+    assert incumbent.cost_per_success_usd is None and challenger.cost_per_success_usd is None
+    d = decide(incumbent, challenger, cur=current())
+    assert d.action == "switch" and d.policy.primary == "small/model" and d.why == "better_by_margin"
+    cost_gate = d.assessments["small/model"].risks[-1]
+    assert cost_gate.metric == "cost_per_success" and cost_gate.estimated
+    assert abs(cost_gate.observed - 0.102 / 95) < 1e-12  # 100 priced calls + 2 at the dearest, over 95
+    text = rationale_text(d)
+    assert "cost per success unknown (2 calls unpriced: between $0.0011 and $0.0011" in text
+    assert "(2 calls unpriced: between $0.0167 and $0.0170" in text  # the incumbent: 1.6/96 .. 1.632/96
+
+
+def test_the_estimate_errs_against_a_switch():
+    """The cut in cost is read from the challenger's high estimate against the incumbent's floor: a
+    challenger cheaper only if its unpriced calls were free does not pass the switching margin."""
+    incumbent = sc("big/flagship", tasks=100, passed=95, cost=0.0100)
+    challenger = with_unpriced_errors("small/model", passed=95, cost=0.0085, errors=10)
+    # known spend alone: 0.85/95 (15% cheaper); high estimate: 0.935/95 (6.5% cheaper, < the 10% margin)
+    d = decide(incumbent, challenger, cur=current())
+    assert d.action == "keep" and d.policy.primary == "big/flagship"

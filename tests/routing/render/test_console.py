@@ -25,7 +25,8 @@ def test_scores_csv_has_header_and_joined_kinds():
     text = scores_csv([score("m", "chat", rows())])
     header, line = text.splitlines()
     assert header.startswith("model,tier,n,passes")
-    assert line.startswith("m,chat,1,1") and line.endswith(",sim,1,1.0")  # kinds, tasks, task successes
+    # kinds, tasks, task successes, then unpriced calls and the cost estimates (equal to the known cost)
+    assert line.startswith("m,chat,1,1") and line.endswith(",sim,1,1.0,0,0.01,0.01,0.01")
     assert scores_csv([]) == ""
 
 
