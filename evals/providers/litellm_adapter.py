@@ -145,7 +145,7 @@ def classify_litellm_error(exc: BaseException) -> RetryDecision:
         return unparseable
     if "api_key client option must be set" in str(exc):  # the OpenAI client refused before sending
         return RetryDecision(False, "missing_api_key")
-    if isinstance(exc, litellm.APIConnectionError) or any(isinstance(e, ConnectionError) for e in chain[1:]):
+    if isinstance(exc, litellm.APIConnectionError) or any(isinstance(e, ConnectionError) for e in chain):
         return RetryDecision(True, "connection_error")
     final = (
         (litellm.ContextWindowExceededError, "context_window_exceeded"),

@@ -218,3 +218,12 @@ def test_an_html_error_page_keeps_its_status_class(status, kind, retried):
     with serve(page) as server:
         result = attempts(provider_for(server.url), max_attempts=2)
     assert [a.error_type for a in result] == [kind] * (2 if retried else 1)
+
+
+@pytest.mark.parametrize("exc", [ConnectionResetError(104, "reset"), ConnectionError("dropped")])
+def test_a_dropped_connection_raised_bare_is_a_retryable_connection_error(exc):
+    """A transport that raises the builtin error itself (no LiteLLM wrapper) is still transient."""
+    from evals.providers.litellm_adapter import classify_litellm_error
+
+    decision = classify_litellm_error(exc)
+    assert decision.retry and decision.error_type == "connection_error"
