@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.scores import Score
-from routing.render.text import pct, secs, usd
+from routing.render.text import cost_per_success_text, pct, secs
 
 if TYPE_CHECKING:
     from routing.decide.recommendation import Recommendation
@@ -34,7 +34,7 @@ def print_summary(
             d.policy.primary,
             d.action,
             pct(s.success_rate) if s else "n/a",
-            usd(s.cost_per_success_usd) if s else "n/a",
+            cost_per_success_text(s) if s else "n/a",
             secs(s.latency_p95_s) if s else "n/a",
         )
     console.print(table)
@@ -64,7 +64,7 @@ def print_scores(console: Any, scores: Sequence[Score], run_id: str) -> None:
             pct(s.tool_failure_rate),
             secs(s.latency_p50_s),
             secs(s.latency_p95_s),
-            usd(s.cost_per_success_usd),
+            cost_per_success_text(s),
         )
     console.print(table)
 

@@ -18,7 +18,7 @@ from routing.decide.proposal import Decision
 from routing.decide.rollout import RolloutPlan
 from routing.render.rankings import candidates_markdown, cite
 from routing.render.rationale import gate_failure_text
-from routing.render.text import human_tokens, pct, risk, secs, usd
+from routing.render.text import cost_per_success_text, human_tokens, pct, risk, secs
 
 if TYPE_CHECKING:
     from routing.decide.recommendation import Recommendation
@@ -40,7 +40,7 @@ def score_row(s: Score, failures: Sequence[GateRisk], total_risk: str) -> dict[s
         "success": pct(s.success_rate) + ci,
         "tool": pct(s.tool_failure_rate),
         "latency": f"{secs(s.latency_p50_s)} / {secs(s.latency_p95_s)}",
-        "cps": usd(s.cost_per_success_usd),
+        "cps": cost_per_success_text(s),
         "tasks": str(s.tasks),
         "risk": total_risk,
         "gates": "pass" if not failures else "fail: " + "; ".join(gate_failure_text(f) for f in failures),

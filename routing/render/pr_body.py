@@ -20,7 +20,7 @@ from routing.decide.momentum import Momentum
 from routing.decide.proposal import Decision
 from routing.render.markdown import PROVIDER_LABELS, ReportSources
 from routing.render.rankings import cite
-from routing.render.text import human_tokens, pct, risk, secs, usd
+from routing.render.text import cost_per_success_text, human_tokens, pct, risk, secs
 
 if TYPE_CHECKING:
     from routing.decide.recommendation import Recommendation
@@ -112,7 +112,7 @@ def evidence_rows(d: Decision, scores: Sequence[Score]) -> tuple[list[dict[str, 
                 "risk": risk(a.total_risk),
                 "tool": failures_text(s),
                 "latency": f"{secs(s.latency_p50_s)} / {secs(s.latency_p95_s)}",
-                "cps": usd(s.cost_per_success_usd),
+                "cps": cost_per_success_text(s),
                 "n": f"{s.tasks} / {s.n}" + (f" (+{s.errors} errors)" if s.errors else ""),
             }
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from evals.scores import Score
+
 
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
@@ -11,6 +13,14 @@ def usd(value: float | None) -> str:
     if value is None:
         return "unknown"
     return f"${value:.4f}" if value >= 0.001 else f"${value:.6f}"
+
+
+def cost_per_success_text(s: Score) -> str:
+    """The shown cost per success; when some calls are unpriced, unknown with the high estimate that
+    the decision read (rationale.py gives the whole range)."""
+    if s.cost_per_success_usd is None and s.cost_per_success_high_usd is not None:
+        return f"unknown (≤ {usd(s.cost_per_success_high_usd)}, {s.unpriced_attempts} unpriced)"
+    return usd(s.cost_per_success_usd)
 
 
 def secs(value: float | None) -> str:
