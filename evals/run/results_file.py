@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from evals.errors import InputError
 from evals.files import atomic_write, read_objects, require
-from evals.records import Result
+from evals.records import Price, Result
 
 
 def dumps_results(results: Iterable[Result]) -> str:
@@ -39,3 +39,20 @@ def read_results(path: str | Path) -> list[Result]:
     if not rows:
         raise InputError(p, None, "no results in file")
     return rows
+
+
+def price_recorded_tokens(
+    results: Iterable[Result], prices: Mapping[str, tuple[float, float]]
+) -> list[Result]:
+    """Rows recorded with token counts but no cost take the team's configured price (USD per Mtok in,
+    out), as a real run's calls do (cost_source "price"). A row of several calls (its tokens are one
+    call's) or without token counts stays unknown."""
+    out = []
+    for r in results:
+        price = prices.get(r.model)
+        tokens = (r.prompt_tokens, r.completion_tokens)
+        if r.cost_usd is None and price is not None and None not in tokens and r.attempts <= 1:
+            cost = Price(*price).cost(r.prompt_tokens or 0, r.completion_tokens or 0)
+            r = r.model_copy(update={"cost_usd": cost, "cost_source": "price"})
+        out.append(r)
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evals.records import Evidence, Mode, Result, Task
-from evals.run.results_file import read_results
+from evals.run.results_file import price_recorded_tokens, read_results
 from evals.run.runner import RunObserver
 from evals.scores import score_all
 from routing.app.guards import defined_tiers, report_day, report_dir
@@ -119,7 +119,10 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         defined_tiers(config, current.tiers, current_path, "tiers")
     if opts.mode == "results":
         assert opts.source is not None
-        results = read_results(opts.source)
+        from routing.app.evaluate import price_table
+
+        # rows with token counts but no cost take the `models:` price, as a real run's calls do
+        results = price_recorded_tokens(read_results(opts.source), price_table([], config))
         wanted = set(config.select_tiers(opts.tiers)) if opts.tiers else None
         results = [r for r in results if wanted is None or r.tier in wanted]
         defined_tiers(config, {r.tier for r in results}, opts.source, "tier")

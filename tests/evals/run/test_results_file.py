@@ -4,7 +4,7 @@ import pytest
 
 from evals.errors import InputError
 from evals.records import Result
-from evals.run.results_file import read_results, write_results
+from evals.run.results_file import price_recorded_tokens, read_results, write_results
 
 
 def test_round_trip(tmp_path):
@@ -57,3 +57,23 @@ def test_bad_rows_name_line_and_field(tmp_path, line, field):
     with pytest.raises(InputError) as err:
         read_results(path)
     assert f"{path}: {field}" in str(err.value)
+
+
+def test_rows_with_tokens_but_no_cost_take_the_configured_price():
+    def row(**kw):
+        return Result(task_id="t", tier="chat", model="m", passed=True, **kw)
+
+    prices = {"m": (3.0, 15.0)}  # USD per Mtok in, out
+    priced, kept, no_tokens, retried, other = price_recorded_tokens(
+        [
+            row(prompt_tokens=1000, completion_tokens=200),
+            row(prompt_tokens=1000, completion_tokens=200, cost_usd=0.5, cost_source="provider"),
+            row(prompt_tokens=1000),
+            row(prompt_tokens=1000, completion_tokens=200, attempts=2),
+            row(prompt_tokens=1000, completion_tokens=200).model_copy(update={"model": "other"}),
+        ],
+        prices,
+    )
+    assert priced.cost_usd == (1000 * 3.0 + 200 * 15.0) / 1e6 and priced.cost_source == "price"
+    assert kept.cost_usd == 0.5 and kept.cost_source == "provider"  # a recorded cost is never replaced
+    assert no_tokens.cost_usd is None and retried.cost_usd is None and other.cost_usd is None

@@ -88,3 +88,47 @@ def test_gemini_flash_beats_claude_haiku_on_recorded_verdicts(shared_data, tmp_p
     assert gem["n"] == claude["n"] == 809
     assert gem["success_rate"] > claude["success_rate"]
     assert gem["cost_per_success_usd"] < claude["cost_per_success_usd"]
+
+
+def test_recorded_tokens_without_cost_are_priced_from_routing_yaml(tmp_path):
+    """A results file with token counts but no cost: the `models:` price applies, as in a real run."""
+    rows = [
+        {
+            "task_id": f"t{i}",
+            "tier": "chat",
+            "model": m,
+            "passed": True,
+            "prompt_tokens": 1000,
+            "completion_tokens": 100,
+        }
+        for i in range(40)
+        for m in ("big/flagship", "small/model")
+    ]
+    results = tmp_path / "recorded.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "routing.yaml").write_text(
+        "version: 1\n"
+        "tiers:\n"
+        "  chat: {tasks: golden_tasks/chat, objective: cost_per_success, gates: {min_success: 0.8}}\n"
+        "models:\n"
+        "  big/flagship: {price: {input_per_mtok: 10, output_per_mtok: 30}}\n"
+        "  small/model: {price: {input_per_mtok: 0.5, output_per_mtok: 1.5}}\n"
+    )
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/current.yaml").write_text("version: 1\ntiers:\n  chat: {primary: big/flagship}\n")
+    args = [
+        "recommend",
+        "--results",
+        str(results),
+        "--date",
+        "2026-11-30",
+        "--config",
+        str(tmp_path / "routing.yaml"),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "reports/2026-11-30/scores.json").read_text())
+    cps = {s["model"]: s["cost_per_success_usd"] for s in scores}
+    assert abs(cps["big/flagship"] - (1000 * 10 + 100 * 30) / 1e6) < 1e-12
+    assert abs(cps["small/model"] - (1000 * 0.5 + 100 * 1.5) / 1e6) < 1e-12
+    assert load_policy(tmp_path / "policies/proposed.yaml").tiers["chat"].primary == "small/model"
