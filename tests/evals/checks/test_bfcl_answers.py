@@ -16,6 +16,7 @@ import pytest
 
 from evals.checks.registry import build_check
 from evals.checks.tool_call import tool_index
+from evals.errors import InputError
 from evals.records import Response, ToolCall
 from evals.tasks.bfcl import expected_calls, openai_tools, reference_arguments
 
@@ -25,7 +26,17 @@ if not BFCL.is_dir():
     pytest.skip("BFCL v3 data not available (../shared/data/tool-calls/bfcl/v3)", allow_module_level=True)
 
 # category -> minimum item count expected in the v3 files (guards against reading a truncated file)
-CATEGORIES = {"simple": 400, "multiple": 200, "parallel": 200, "parallel_multiple": 200}
+CATEGORIES = {
+    "simple": 400,
+    "multiple": 200,
+    "parallel": 200,
+    "parallel_multiple": 200,
+    # BFCL's "live" items: user-contributed functions and questions
+    "live_simple": 258,
+    "live_multiple": 1053,
+    "live_parallel": 16,
+    "live_parallel_multiple": 24,
+}
 
 # Items whose first accepted values we reject on purpose, with the failure we expect.
 KNOWN_REJECTIONS = {
@@ -38,6 +49,23 @@ KNOWN_REJECTIONS = {
     # sort_list declares integer items but the answer sorts fruit names (again accepted by BFCL
     # only through its variable rule).
     "parallel_multiple_94": "wrong_type",
+    # Live items whose answer contradicts the function's own schema; BFCL's type and required checks
+    # reject these answers too. A boolean or integer where the schema declares a string enum:
+    "live_multiple_552-153-1": "wrong_type",  # is_unisex: true for enum "True"/"False"/"dontcare"
+    "live_multiple_595-158-1": "wrong_type",  # number_of_rooms: 2 for enum "1".."3"
+    "live_multiple_596-158-2": "wrong_type",
+    "live_multiple_731-167-2": "wrong_type",  # in_unit_laundry: true for a string
+    "live_multiple_733-167-4": "wrong_type",
+    "live_multiple_735-167-6": "wrong_type",
+    # a required parameter whose only accepted value is "omitted"
+    "live_multiple_507-149-4": "missing_required",  # origin_airport: [""]
+    "live_multiple_964-207-0": "missing_required",  # statement
+    # an argument the offered function does not declare
+    "live_multiple_862-181-3": "unexpected_argument",  # journey_start_time on Trains_1_FindTrains
+    # an empty list of accepted values: no answer can pass, so the check cannot be built (the importer
+    # skips these items with the reason)
+    "live_simple_106-63-0": "not_expressible",
+    "live_simple_112-68-0": "not_expressible",
 }
 
 
@@ -72,7 +100,11 @@ def test_first_accepted_values_pass_and_a_missing_required_argument_fails(catego
         tools = openai_tools(question["function"])
         index = tool_index(tools) or {}
         expected = expected_calls(answer["ground_truth"], tools)
-        check = build_check(check_spec(expected), f"{question['id']}.checks[0]", BFCL)
+        try:
+            check = build_check(check_spec(expected), f"{question['id']}.checks[0]", BFCL)
+        except InputError as exc:
+            rejected[question["id"]] = f"not_expressible: {exc}"
+            continue
         calls = [(c["name"], reference_arguments(c["args"], required_of(index, c["name"]))) for c in expected]
         good = Response(tool_calls=[ToolCall(name, json.dumps(args)) for name, args in calls])
         result = check(good, index)
@@ -101,7 +133,10 @@ def test_first_accepted_values_pass_and_a_missing_required_argument_fails(catego
     assert not wrong_missing, (
         f"{category}: {len(wrong_missing)}/{missing_checked} not missing_required: {wrong_missing[:5]}"
     )
-    assert missing_checked == len(items), (
+    expressible = len(items) - sum(v.startswith("not_expressible") for v in rejected.values())
+    # every curated item calls a function with a required argument; live functions often declare none
+    least = expressible if not category.startswith("live_") else 0.75 * expressible
+    assert missing_checked >= least, (
         f"{category}: only {missing_checked}/{len(items)} had a required argument"
     )
 
