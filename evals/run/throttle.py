@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 RECOVER_AFTER = 10  # successes in a row that give a throttled group one slot back
 LAG_PROBE_S = 0.01  # the loop-lag probe's sleep
-LAG_HIGH_S = 0.03  # smoothed lag above this: fewer calls in flight
-LAG_LOW_S = 0.012  # below this: one more
-MIN_GLOBAL = 8
-START_GLOBAL = 12  # slow start: a burst of every slot at once is the worst queue of all
+LAG_HIGH_S = 0.015  # smoothed lag above this: fewer calls in flight
+LAG_LOW_S = 0.006  # below this: one more
+MIN_GLOBAL = 6
+START_GLOBAL = 8  # slow start: a burst of every slot at once is the worst queue of all
 
 
 @dataclass
