@@ -1,6 +1,7 @@
 """Decision quality on real recorded outcomes: regret, gate violations and "needs evidence" answers.
 
     python bench/decision_quality.py [--k 100] [--seeds 40] [--data ../shared/data/routing-outcomes]
+                                     [--risk 0.10] [--unpriced 0.02]
 
 For each dataset and gate, for many seeds: sample k tasks as the team's golden set, decide the tier's
 primary with the project's own `recommend --results` path (routing.app.weekly.recommend, in process),
@@ -14,7 +15,8 @@ gate (the cheapest per success among those whose held-out success meets the gate
 - needs evidence = the decision kept the incumbent because no model was within the risk bound
 Baselines on the same samples: never switch (the incumbent: the most expensive model per attempt),
 naive point estimate (cheapest observed cost per success whose observed success meets the gate), and
-always the cheapest per attempt.
+always the cheapest per attempt. `--unpriced 0.02` adds, for 2% of the sampled tasks, an errored attempt
+recorded without a cost (as a retried timeout is): the decisions should barely move.
 
 Gates are 80% and 90% of the best model's success on the whole dataset (a team that accepts a 10-20%
 relative drop from the best). Costs: RouterArena from its recorded token usage and cost.json; RouteLLM and
@@ -121,13 +123,26 @@ def held_out(data: Dataset, tasks: list[str]) -> dict[str, tuple[float, float | 
     return out
 
 
-def sample_rows(data: Dataset, tasks: list[str], rng: random.Random) -> list[dict]:
+def sample_rows(data: Dataset, tasks: list[str], rng: random.Random, unpriced: float = 0.0) -> list[dict]:
+    """One graded attempt per model and task; with `unpriced`, that share of tasks also gets an errored
+    attempt recorded without a cost (a retried timeout, an export that drops error costs)."""
     rows = []
     for model, by_task in data.items():
         for t in tasks:
             o = by_task[t]
             passed = o.success >= 1.0 or (o.success > 0 and rng.random() < o.success)
             rows.append({"task_id": t, "tier": "chat", "model": model, "passed": passed, "cost_usd": o.cost})
+            if unpriced and rng.random() < unpriced:
+                rows.append(
+                    {
+                        "task_id": t,
+                        "tier": "chat",
+                        "model": model,
+                        "repeat": 1,
+                        "status": "error",
+                        "error_type": "timeout",
+                    }
+                )
     return rows
 
 
@@ -138,6 +153,7 @@ def observed(rows: list[dict]) -> dict[str, tuple[float, float | None, float]]:
         by.setdefault(r["model"], []).append(r)
     out = {}
     for model, rs in by.items():
+        rs = [r for r in rs if "passed" in r]  # the naive picker sees graded attempts and known costs
         passes = sum(r["passed"] for r in rs)
         spend = sum(r["cost_usd"] for r in rs)
         out[model] = (passes / len(rs), spend / passes if passes else None, spend / len(rs))
@@ -195,7 +211,13 @@ class Tally:
 
 
 def run(
-    name: str, data: Dataset, k: int, seeds: int, out: Callable[[str], None], risk: float = 0.10
+    name: str,
+    data: Dataset,
+    k: int,
+    seeds: int,
+    out: Callable[[str], None],
+    risk: float = 0.10,
+    unpriced: float = 0.0,
 ) -> dict[str, Tally]:
     tasks = sorted(set.intersection(*(set(v) for v in data.values())))
     if len(tasks) < 2 * k:
@@ -219,7 +241,7 @@ def run(
                 if not meeting:
                     continue
                 best = min(meeting)
-                rows = sample_rows(data, golden, rng)
+                rows = sample_rows(data, golden, rng, unpriced)
                 choice, why = project_choice(Path(tmp), rows, incumbent, gate, risk)
                 needs = why in ("insufficient_evidence", "incumbent_not_measured")
                 tallies["project"].add(choice, incumbent, truth, gate, best, needs)
@@ -237,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=40, help="decisions per dataset and gate")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--risk", type=float, default=0.10, help="the tier's accepted risk (routing.yaml)")
+    parser.add_argument(
+        "--unpriced",
+        type=float,
+        default=0.0,
+        help="share of tasks that also get an errored attempt recorded without a cost",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: not found (the public data folder beside the checkout)", file=sys.stderr)
@@ -245,11 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"k={args.k} tasks per decision, {args.seeds} seeds x gates {GATE_FRACTIONS} of the best success, "
         f"risk {args.risk}"
+        + (f", unpriced errored attempts on {args.unpriced:.0%} of tasks" if args.unpriced else "")
     )
     print(f"{'dataset':28} {'picker':16} {'regret':>8} {'gate viol':>8} {'needs ev':>8} {'n':>5}")
     totals: dict[str, Tally] = {}
     for name, data in datasets(args.data).items():
-        for picker, tally in run(name, data, args.k, args.seeds, print, args.risk).items():
+        for picker, tally in run(name, data, args.k, args.seeds, print, args.risk, args.unpriced).items():
             if tally.n:
                 print(f"{name:28} {picker:16} {tally.row()} {tally.n:5d}")
                 if len(data) > 2:
