@@ -204,7 +204,8 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
     per_task = task_stats(results)
     fractions = [s.pass_fraction for s in per_task.values() if s.pass_fraction is not None]
     # The interval counts tasks, not attempts: repeats of one task are not independent evidence.
-    low, high = wilson_interval(sum(fractions), len(fractions))
+    success_low, success_high = wilson_interval(sum(fractions), len(fractions))
+    spend_high = cost_high_estimate(results)
     return Score(
         model=model,
         tier=tier,
@@ -212,8 +213,8 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
         passes=passes,
         errors=sum(1 for r in results if r.status == "error"),
         success_rate=success_rate(results),
-        success_low=low,
-        success_high=high,
+        success_low=success_low,
+        success_high=success_high,
         tool_failure_rate=tool_failure_rate(results),
         latency_p50_s=latency_s(results, 50),
         latency_p95_s=latency_s(results, 95),
@@ -223,8 +224,8 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
         tasks=len(fractions),
         task_successes=sum(fractions),
         unpriced_attempts=unpriced_attempts(results),
-        cost_high_usd=cost_high_estimate(results),
-        cost_per_success_high_usd=_per_success(cost_high_estimate(results), results),
+        cost_high_usd=spend_high,
+        cost_per_success_high_usd=_per_success(spend_high, results),
         cost_per_success_low_usd=_per_success(cost_low_estimate(results), results),
         by_task=per_task,
         tool_failures=tool_failure_counts(results),
