@@ -88,6 +88,16 @@ class Decision:
     def incumbent(self) -> str | None:
         return self.previous.primary if self.previous else None
 
+    @property
+    def gates_without_evidence(self) -> list[str]:
+        """Gates whose metric no measured model has (no latency, no price in the evidence): such a gate
+        blocks every model and says nothing about any, so the reader must be told."""
+        risks = [a.risks for a in self.assessments.values()]
+        if not risks:
+            return []
+        metrics = [r.metric for r in risks[0]]
+        return [m for m in metrics if all(r.risk is None for rs in risks for r in rs if r.metric == m)]
+
 
 def objective_key(a: Assessment, objective: str) -> tuple:
     """Sort key, best first. Unknown values sort last."""

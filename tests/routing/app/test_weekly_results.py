@@ -132,3 +132,23 @@ def test_recorded_tokens_without_cost_are_priced_from_routing_yaml(tmp_path):
     assert abs(cps["big/flagship"] - (1000 * 10 + 100 * 30) / 1e6) < 1e-12
     assert abs(cps["small/model"] - (1000 * 0.5 + 100 * 1.5) / 1e6) < 1e-12
     assert load_policy(tmp_path / "policies/proposed.yaml").tiers["chat"].primary == "small/model"
+
+
+def test_a_gate_the_results_cannot_judge_is_warned_about(tmp_path):
+    rows = [
+        {"task_id": f"t{i}", "tier": "chat", "model": m, "passed": True, "cost_usd": 0.001}
+        for i in range(30)
+        for m in ("big/flagship", "small/model")
+    ]
+    results = tmp_path / "recorded.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "routing.yaml").write_text(
+        "version: 1\ntiers:\n  chat:\n    tasks: golden_tasks/chat\n"
+        "    gates: {min_success: 0.8, max_p95_latency_s: 5}\n"
+    )
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/current.yaml").write_text("version: 1\ntiers:\n  chat: {primary: big/flagship}\n")
+    config = str(tmp_path / "routing.yaml")
+    result = CliRunner().invoke(main, ["recommend", "--results", str(results), "--config", config])
+    assert result.exit_code == 0, result.output
+    assert "warning: chat: no model has p95 latency in this evidence" in result.output

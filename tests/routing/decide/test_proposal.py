@@ -231,3 +231,15 @@ def test_the_estimate_errs_against_a_switch():
     # known spend alone: 0.85/95 (15% cheaper); high estimate: 0.935/95 (6.5% cheaper, < the 10% margin)
     d = decide(incumbent, challenger, cur=current())
     assert d.action == "keep" and d.policy.primary == "big/flagship"
+
+
+def test_a_gate_that_no_model_has_evidence_for_is_named():
+    """Recorded verdicts without latency under a p95 gate: the gate blocks every model, and says so."""
+    tier = TierConfig(tasks="x", gates=Gates(min_success=0.8, max_p95_latency_s=5.0))
+    blind = [sc(m, tasks=100, passed=95, latency_ms=None) for m in ("big/flagship", "small/model")]
+    d = decide(*blind, cur=current(), tier=tier)
+    assert d.gates_without_evidence == ["latency_p95"]
+    assert d.action == "keep" and d.why == "insufficient_evidence"
+    assert "no model has p95 latency in this evidence, so that gate can be met by none" in rationale_text(d)
+    one_timed = decide(blind[0], sc("small/model", tasks=100, passed=95), cur=current(), tier=tier)
+    assert one_timed.gates_without_evidence == []
