@@ -91,20 +91,24 @@ def cost_high_estimate(results: Sequence[Result]) -> float | None:
 
     A decision needs a figure it may lean on when a few calls have no price: the shown cost stays
     unknown, but ranking and gates read this one, which errs on the dear side (an unpriced error was
-    most often not billed at all). None when no call is priced: then there is nothing to lean on.
+    most often not billed at all). None when no answered call is priced: an unpriced model whose only
+    priced calls are refused connections ($0, not billed) must not look free.
     """
     priced = [r for r in results if r.cost_usd is not None]
-    if not priced:
+    answered = [r for r in priced if r.status == "ok"]  # an unanswered call's $0 says nothing of a price
+    if not answered:
         return None
     known = sum(r.cost_usd or 0.0 for r in priced)
-    dearest = max((r.cost_usd or 0.0) / max(r.attempts, 1) for r in priced)
+    dearest = max((r.cost_usd or 0.0) / max(r.attempts, 1) for r in answered)
     return known + dearest * unpriced_attempts(results)
 
 
 def cost_low_estimate(results: Sequence[Result]) -> float | None:
-    """Spend with every unpriced call counted at zero: a floor (no call costs less than nothing)."""
-    priced = [r.cost_usd for r in results if r.cost_usd is not None]
-    return sum(priced) if priced else None
+    """Spend with every unpriced call counted at zero: a floor (no call costs less than nothing). None,
+    like the high estimate, when no answered call is priced: a floor of $0 would then be all it says."""
+    if cost_high_estimate(results) is None:
+        return None
+    return sum(r.cost_usd or 0.0 for r in results if r.cost_usd is not None)
 
 
 def latency_s(results: Sequence[Result], q: float) -> float | None:

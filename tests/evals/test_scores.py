@@ -119,6 +119,14 @@ def test_a_cell_of_several_calls_counts_each_call():
     assert abs(cost_high_estimate([priced, unpriced]) - (0.03 + 2 * 0.01)) < 1e-12
 
 
+def test_an_unpriced_model_does_not_look_free_from_its_unbilled_errors():
+    """Answers of unknown price and refused connections at $0 (not billed): no estimate, not $0."""
+    rows = [r(True, cost=None), r(True, cost=None), r(status="error", cost=0.0)]
+    assert cost_high_estimate(rows) is None and cost_low_estimate(rows) is None
+    s = score("m", "chat", rows)
+    assert s.cost_per_success_high_usd is None and s.cost_per_success_low_usd is None
+
+
 def test_no_priced_call_gives_no_estimate_and_full_prices_give_the_known_figures():
     assert cost_high_estimate([r(True, cost=None)]) is None
     assert cost_low_estimate([r(True, cost=None)]) is None

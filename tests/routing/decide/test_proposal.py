@@ -243,3 +243,17 @@ def test_a_gate_that_no_model_has_evidence_for_is_named():
     assert "no model has p95 latency in this evidence, so that gate can be met by none" in rationale_text(d)
     one_timed = decide(blind[0], sc("small/model", tasks=100, passed=95), cur=current(), tier=tier)
     assert one_timed.gates_without_evidence == []
+
+
+def test_an_unpriced_incumbent_with_unbilled_errors_does_not_look_free():
+    """Its answers have no price and its refused calls cost $0: no estimate, so a priced challenger that
+    is proven takes over as before (a known figure is better evidence than none)."""
+    rows = results("local/unpriced", 200, 190, cost=None)
+    rows.append(
+        Result(task_id="t0", tier="chat", model="local/unpriced", repeat=1, status="error", cost_usd=0.0)
+    )
+    incumbent = score("local/unpriced", "chat", rows)
+    assert incumbent.cost_per_success_high_usd is None and incumbent.cost_per_success_low_usd is None
+    tier = TierConfig(tasks="x", gates=Gates(min_success=0.8))
+    d = decide(incumbent, sc("small/model", passed=186), cur=current("local/unpriced"), tier=tier)
+    assert d.action == "switch" and d.policy.primary == "small/model" and d.why == "better_by_margin"
