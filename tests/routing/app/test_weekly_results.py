@@ -90,43 +90,38 @@ def test_gemini_flash_beats_claude_haiku_on_recorded_verdicts(shared_data, tmp_p
     assert gem["cost_per_success_usd"] < claude["cost_per_success_usd"]
 
 
+def recommend_on(tmp_path: Path, rows: list[dict], routing_yaml: str):
+    """`recommend --results` on these rows, the flagship as the current chat primary."""
+    results = tmp_path / "recorded.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "routing.yaml").write_text(routing_yaml)
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/current.yaml").write_text("version: 1\ntiers:\n  chat: {primary: big/flagship}\n")
+    config = str(tmp_path / "routing.yaml")
+    args = ["recommend", "--results", str(results), "--date", "2026-11-30", "--config", config]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def test_recorded_tokens_without_cost_are_priced_from_routing_yaml(tmp_path):
     """A results file with token counts but no cost: the `models:` price applies, as in a real run."""
+    tokens = {"passed": True, "prompt_tokens": 1000, "completion_tokens": 100}
     rows = [
-        {
-            "task_id": f"t{i}",
-            "tier": "chat",
-            "model": m,
-            "passed": True,
-            "prompt_tokens": 1000,
-            "completion_tokens": 100,
-        }
+        {"task_id": f"t{i}", "tier": "chat", "model": m, **tokens}
         for i in range(40)
         for m in ("big/flagship", "small/model")
     ]
-    results = tmp_path / "recorded.jsonl"
-    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    (tmp_path / "routing.yaml").write_text(
+    recommend_on(
+        tmp_path,
+        rows,
         "version: 1\n"
         "tiers:\n"
         "  chat: {tasks: golden_tasks/chat, objective: cost_per_success, gates: {min_success: 0.8}}\n"
         "models:\n"
         "  big/flagship: {price: {input_per_mtok: 10, output_per_mtok: 30}}\n"
-        "  small/model: {price: {input_per_mtok: 0.5, output_per_mtok: 1.5}}\n"
+        "  small/model: {price: {input_per_mtok: 0.5, output_per_mtok: 1.5}}\n",
     )
-    (tmp_path / "policies").mkdir()
-    (tmp_path / "policies/current.yaml").write_text("version: 1\ntiers:\n  chat: {primary: big/flagship}\n")
-    args = [
-        "recommend",
-        "--results",
-        str(results),
-        "--date",
-        "2026-11-30",
-        "--config",
-        str(tmp_path / "routing.yaml"),
-    ]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
     scores = json.loads((tmp_path / "reports/2026-11-30/scores.json").read_text())
     cps = {s["model"]: s["cost_per_success_usd"] for s in scores}
     assert abs(cps["big/flagship"] - (1000 * 10 + 100 * 30) / 1e6) < 1e-12
@@ -140,15 +135,10 @@ def test_a_gate_the_results_cannot_judge_is_warned_about(tmp_path):
         for i in range(30)
         for m in ("big/flagship", "small/model")
     ]
-    results = tmp_path / "recorded.jsonl"
-    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    (tmp_path / "routing.yaml").write_text(
+    result = recommend_on(
+        tmp_path,
+        rows,
         "version: 1\ntiers:\n  chat:\n    tasks: golden_tasks/chat\n"
-        "    gates: {min_success: 0.8, max_p95_latency_s: 5}\n"
+        "    gates: {min_success: 0.8, max_p95_latency_s: 5}\n",
     )
-    (tmp_path / "policies").mkdir()
-    (tmp_path / "policies/current.yaml").write_text("version: 1\ntiers:\n  chat: {primary: big/flagship}\n")
-    config = str(tmp_path / "routing.yaml")
-    result = CliRunner().invoke(main, ["recommend", "--results", str(results), "--config", config])
-    assert result.exit_code == 0, result.output
     assert "warning: chat: no model has p95 latency in this evidence" in result.output
