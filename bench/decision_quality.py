@@ -1,7 +1,7 @@
 """Decision quality on real recorded outcomes: regret, gate violations and "needs evidence" answers.
 
     python bench/decision_quality.py [--k 100] [--seeds 40] [--data ../shared/data/routing-outcomes]
-                                     [--risk 0.10] [--unpriced 0.02]
+                                     [--risk 0.10] [--unpriced 0.02] [--flagship-x 16]
 
 For each dataset and gate, for many seeds: sample k tasks as the team's golden set, decide the tier's
 primary with the project's own `recommend --results` path (routing.app.weekly.recommend, in process),
@@ -15,8 +15,10 @@ gate (the cheapest per success among those whose held-out success meets the gate
 - needs evidence = the decision kept the incumbent because no model was within the risk bound
 Baselines on the same samples: never switch (the incumbent: the most expensive model per attempt),
 naive point estimate (cheapest observed cost per success whose observed success meets the gate), and
-always the cheapest per attempt. `--unpriced 0.02` adds, for 2% of the sampled tasks, an errored attempt
-recorded without a cost (as a retried timeout is): the decisions should barely move.
+always the cheapest per attempt. `--flagship-x 16` is a labelled what-if: on the multi-model data the
+incumbent is priced at 16x the cheapest model, as a flagship would be. `--unpriced 0.02` adds, for 2%
+of the sampled tasks, an errored attempt recorded without a cost (as a retried timeout is): the
+decisions should barely move.
 
 Gates are 80% and 90% of the best model's success on the whole dataset (a team that accepts a 10-20%
 relative drop from the best). Costs: RouterArena from its recorded token usage and cost.json; RouteLLM and
@@ -210,6 +212,12 @@ class Tally:
         )
 
 
+def as_flagship(data: Dataset, incumbent: str, scale: float) -> Dataset:
+    """What-if (not real prices): the incumbent's costs scaled, as a flagship's would be."""
+    scaled = {t: Outcome(o.success, o.cost * scale) for t, o in data[incumbent].items()}
+    return {m: scaled if m == incumbent else v for m, v in data.items()}
+
+
 def run(
     name: str,
     data: Dataset,
@@ -218,6 +226,7 @@ def run(
     out: Callable[[str], None],
     risk: float = 0.10,
     unpriced: float = 0.0,
+    flagship_x: float | None = None,
 ) -> dict[str, Tally]:
     tasks = sorted(set.intersection(*(set(v) for v in data.values())))
     if len(tasks) < 2 * k:
@@ -227,6 +236,9 @@ def run(
     best_success = max(s for s, _ in whole.values())
     per_attempt = {m: sum(o.cost for o in v.values()) / len(v) for m, v in data.items()}
     incumbent = max(per_attempt, key=per_attempt.get)
+    if flagship_x:
+        data = as_flagship(data, incumbent, flagship_x * min(per_attempt.values()) / per_attempt[incumbent])
+        per_attempt[incumbent] = flagship_x * min(per_attempt.values())
     cheapest = min(per_attempt, key=per_attempt.get)
     tallies = {k_: Tally() for k_ in ("project", "never switch", "naive", "always cheapest")}
     with tempfile.TemporaryDirectory() as tmp:
@@ -265,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="share of tasks that also get an errored attempt recorded without a cost",
     )
+    parser.add_argument(
+        "--flagship-x",
+        type=float,
+        default=None,
+        help="what-if, multi-model data only: price the incumbent at X times the cheapest model per attempt",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: not found (the public data folder beside the checkout)", file=sys.stderr)
@@ -275,10 +293,18 @@ def main(argv: list[str] | None = None) -> int:
         f"risk {args.risk}"
         + (f", unpriced errored attempts on {args.unpriced:.0%} of tasks" if args.unpriced else "")
     )
+    if args.flagship_x:
+        print(
+            f"WHAT-IF, not real prices: on multi-model data the incumbent costs {args.flagship_x:g}x"
+            " the cheapest"
+        )
     print(f"{'dataset':28} {'picker':16} {'regret':>8} {'gate viol':>8} {'needs ev':>8} {'n':>5}")
     totals: dict[str, Tally] = {}
     for name, data in datasets(args.data).items():
-        for picker, tally in run(name, data, args.k, args.seeds, print, args.risk, args.unpriced).items():
+        flagship = args.flagship_x if len(data) > 2 else None
+        for picker, tally in run(
+            name, data, args.k, args.seeds, print, args.risk, args.unpriced, flagship
+        ).items():
             if tally.n:
                 print(f"{name:28} {picker:16} {tally.row()} {tally.n:5d}")
                 if len(data) > 2:
