@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from evals.errors import InputError
 from evals.files import atomic_write, read_objects, require
+from evals.providers.cost import resolve_cost
 from evals.records import Price, Result
 
 
@@ -45,14 +46,16 @@ def price_recorded_tokens(
     results: Iterable[Result], prices: Mapping[str, tuple[float, float]]
 ) -> list[Result]:
     """Rows recorded with token counts but no cost take the team's configured price (USD per Mtok in,
-    out), as a real run's calls do (cost_source "price"). A row of several calls (its tokens are one
-    call's) or without token counts stays unknown."""
+    out) by the same rule as a real run's calls (`resolve_cost`). A row of several calls (its tokens are
+    one call's) or without token counts stays unknown."""
     out = []
     for r in results:
         price = prices.get(r.model)
-        tokens = (r.prompt_tokens, r.completion_tokens)
-        if r.cost_usd is None and price is not None and None not in tokens and r.attempts <= 1:
-            cost = Price(*price).cost(r.prompt_tokens or 0, r.completion_tokens or 0)
-            r = r.model_copy(update={"cost_usd": cost, "cost_source": "price"})
+        if r.cost_usd is None and price is not None and r.attempts <= 1:
+            cost, source = resolve_cost(
+                None, None, Price(*price, origin="config"), r.prompt_tokens, r.completion_tokens
+            )
+            if cost is not None:
+                r = r.model_copy(update={"cost_usd": cost, "cost_source": source})
         out.append(r)
     return out
