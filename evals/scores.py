@@ -86,29 +86,24 @@ def unpriced_attempts(results: Sequence[Result]) -> int:
     return sum(max(r.attempts, 1) for r in results if r.cost_usd is None)
 
 
-def cost_high_estimate(results: Sequence[Result]) -> float | None:
-    """Spend with every unpriced call counted at the dearest priced call of the same rows.
+def cost_range(results: Sequence[Result]) -> tuple[float, float] | None:
+    """Spend as (floor, high estimate), what a decision may lean on when a few calls have no price.
 
-    A decision needs a figure it may lean on when a few calls have no price: the shown cost stays
-    unknown, but ranking and gates read this one, which errs on the dear side (an unpriced error was
-    most often not billed at all). None when no answered call is priced: an unpriced model whose only
-    priced calls are refused connections ($0, not billed) must not look free.
+    The shown cost stays unknown; the floor counts each unpriced call at zero (no call costs less), the
+    high estimate at the dearest answered, priced call of the same rows (it errs on the dear side: an
+    unpriced error was most often not billed at all). Both are the spend when every call is priced.
+    None without any row, or when no answered call is priced: an unpriced model whose only priced
+    calls are refused connections ($0, not billed) must not look free.
     """
-    priced = [r for r in results if r.cost_usd is not None]
-    answered = [r for r in priced if r.status == "ok"]  # an unanswered call's $0 says nothing of a price
+    known = sum(r.cost_usd for r in results if r.cost_usd is not None)
+    unpriced = unpriced_attempts(results)
+    if not unpriced:
+        return (known, known) if results else None
+    answered = [r for r in results if r.cost_usd is not None and r.status == "ok"]
     if not answered:
         return None
-    known = sum(r.cost_usd or 0.0 for r in priced)
     dearest = max((r.cost_usd or 0.0) / max(r.attempts, 1) for r in answered)
-    return known + dearest * unpriced_attempts(results)
-
-
-def cost_low_estimate(results: Sequence[Result]) -> float | None:
-    """Spend with every unpriced call counted at zero: a floor (no call costs less than nothing). None,
-    like the high estimate, when no answered call is priced: a floor of $0 would then be all it says."""
-    if cost_high_estimate(results) is None:
-        return None
-    return sum(r.cost_usd or 0.0 for r in results if r.cost_usd is not None)
+    return known, known + dearest * unpriced
 
 
 def latency_s(results: Sequence[Result], q: float) -> float | None:
@@ -171,8 +166,8 @@ class Score:
     provider_kinds: tuple[str, ...]
     tasks: int = 0
     task_successes: float = 0.0
-    # When some calls are unpriced the shown cost is unknown; decisions lean on these estimates
-    # (each unpriced call at the dearest priced one, or at zero). Equal to the known figures otherwise.
+    # What decisions read (evals.scores.cost_range): with some calls unpriced the shown cost is unknown,
+    # these are its high estimate and floor; equal to the known figures when every call is priced.
     unpriced_attempts: int = 0
     cost_high_usd: float | None = None
     cost_per_success_high_usd: float | None = None
@@ -209,7 +204,7 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
     fractions = [s.pass_fraction for s in per_task.values() if s.pass_fraction is not None]
     # The interval counts tasks, not attempts: repeats of one task are not independent evidence.
     success_low, success_high = wilson_interval(sum(fractions), len(fractions))
-    spend_high = cost_high_estimate(results)
+    spend_low, spend_high = cost_range(results) or (None, None)
     return Score(
         model=model,
         tier=tier,
@@ -230,7 +225,7 @@ def score(model: str, tier: str, results: Sequence[Result]) -> Score:
         unpriced_attempts=unpriced_attempts(results),
         cost_high_usd=spend_high,
         cost_per_success_high_usd=_per_success(spend_high, results),
-        cost_per_success_low_usd=_per_success(cost_low_estimate(results), results),
+        cost_per_success_low_usd=_per_success(spend_low, results),
         by_task=per_task,
         tool_failures=tool_failure_counts(results),
     )

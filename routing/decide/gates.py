@@ -137,18 +137,10 @@ def latency_risk(score: Score, limit: float, samples: int = BOOTSTRAP_SAMPLES) -
     return GateRisk("latency_p95", limit, observed, over / samples)
 
 
-def cost_for_deciding(score: Score) -> tuple[float | None, float | None]:
-    """(spend, cost per success) a decision may lean on: the known figures, else the high estimate
-    that counts each unpriced call at the dearest priced one (evals/scores.py)."""
-    if score.cost_usd is not None:
-        return score.cost_usd, score.cost_per_success_usd
-    return score.cost_high_usd, score.cost_per_success_high_usd
-
-
 def cost_risk(score: Score, limit: float) -> GateRisk:
-    spend, cps = cost_for_deciding(score)
-    estimated = score.cost_usd is None and spend is not None
-    attempts = score.n
+    # the high estimate: the known figures when every call is priced (evals.scores.cost_range)
+    spend, cps, attempts = score.cost_high_usd, score.cost_per_success_high_usd, score.n
+    estimated = score.unpriced_attempts > 0
     if spend is None or attempts == 0 or score.tasks == 0:
         return GateRisk("cost_per_success", limit, cps, None)
     needed = (spend / attempts) / limit if limit > 0 else float("inf")

@@ -27,7 +27,7 @@ from typing import Literal
 from evals.scores import Score
 from evals.stats import tasks_to_settle
 from routing.config import TierConfig
-from routing.decide.gates import Assessment, GateRisk, assess, clustered_success, cost_for_deciding
+from routing.decide.gates import Assessment, GateRisk, assess, clustered_success
 from routing.decide.paired import Paired, pair
 from routing.policy import GrayShare, Policy, PolicyMeta, TierPolicy
 
@@ -103,8 +103,7 @@ def objective_key(a: Assessment, objective: str) -> tuple:
     """Sort key, best first. Unknown values sort last."""
     s = a.score
     success = -(clustered_success(s) or 0.0)
-    cps = _or_inf(cost_for_deciding(s)[1])
-    p95 = s.latency_p95_s if s.latency_p95_s is not None else math.inf
+    cps, p95 = _or_inf(s.cost_per_success_high_usd), _or_inf(s.latency_p95_s)
     if objective == "success":
         return (success, cps, p95, s.model)
     if objective == "latency":
@@ -127,10 +126,7 @@ def gain(challenger: Score, incumbent: Score, objective: str) -> float | None:
     if objective == "latency":
         c, i = challenger.latency_p95_s, incumbent.latency_p95_s
     else:
-        c = cost_for_deciding(challenger)[1]
-        i = incumbent.cost_per_success_usd
-        if i is None:
-            i = incumbent.cost_per_success_low_usd
+        c, i = challenger.cost_per_success_high_usd, incumbent.cost_per_success_low_usd
     if c is None:
         return None
     if i is None:
@@ -152,7 +148,7 @@ def settle_numbers(assessments: Sequence[Assessment], bound: float) -> tuple[Set
         if rate is not None:
             limit = max((r.limit for r in a.risks if r.metric == "success"), default=0.0)
             cost = next((r for r in a.risks if r.metric == "cost_per_success"), None)
-            spend = cost_for_deciding(a.score)[0]
+            spend = a.score.cost_high_usd
             if cost is not None and spend is not None and a.score.n and cost.limit > 0:
                 limit = max(limit, (spend / a.score.n) / cost.limit)
             needed = tasks_to_settle(rate, limit, bound, a.score.tasks)
@@ -178,7 +174,7 @@ def choose_fallbacks(
         passing,
         key=lambda s: (
             -(s.success_low or 0.0),
-            _or_inf(cost_for_deciding(s)[1]),
+            _or_inf(s.cost_per_success_high_usd),
             s.model,
         ),
     )

@@ -1,8 +1,7 @@
 from evals.records import Result
 from evals.scores import (
-    cost_high_estimate,
-    cost_low_estimate,
     cost_per_success,
+    cost_range,
     percentile,
     score,
     score_all,
@@ -103,8 +102,7 @@ def test_cost_is_unknown_when_any_attempt_is_unpriced():
 
 def test_unpriced_calls_are_estimated_high_at_the_dearest_priced_call_and_low_at_zero():
     rows = [r(True, cost=0.01), r(False, cost=0.03), r(True, cost=0.02), r(status="error", cost=None)]
-    assert cost_high_estimate(rows) == 0.01 + 0.03 + 0.02 + 0.03
-    assert cost_low_estimate(rows) == 0.01 + 0.03 + 0.02
+    assert cost_range(rows) == (0.01 + 0.03 + 0.02, 0.01 + 0.03 + 0.02 + 0.03)  # (floor, high estimate)
     s = score("m", "chat", rows)
     assert s.cost_usd is None and s.cost_per_success_usd is None  # shown as unknown
     assert s.unpriced_attempts == 1
@@ -116,20 +114,19 @@ def test_a_cell_of_several_calls_counts_each_call():
     """A cell retried 3 times at $0.03 costs $0.01 a call; an unpriced cell of 2 calls counts 2."""
     priced = r(True, cost=0.03).model_copy(update={"attempts": 3})
     unpriced = r(status="error", cost=None).model_copy(update={"attempts": 2})
-    assert abs(cost_high_estimate([priced, unpriced]) - (0.03 + 2 * 0.01)) < 1e-12
+    assert abs(cost_range([priced, unpriced])[1] - (0.03 + 2 * 0.01)) < 1e-12
 
 
 def test_an_unpriced_model_does_not_look_free_from_its_unbilled_errors():
     """Answers of unknown price and refused connections at $0 (not billed): no estimate, not $0."""
     rows = [r(True, cost=None), r(True, cost=None), r(status="error", cost=0.0)]
-    assert cost_high_estimate(rows) is None and cost_low_estimate(rows) is None
+    assert cost_range(rows) is None  # neither a floor nor a high estimate
     s = score("m", "chat", rows)
     assert s.cost_per_success_high_usd is None and s.cost_per_success_low_usd is None
 
 
 def test_no_priced_call_gives_no_estimate_and_full_prices_give_the_known_figures():
-    assert cost_high_estimate([r(True, cost=None)]) is None
-    assert cost_low_estimate([r(True, cost=None)]) is None
+    assert cost_range([r(True, cost=None)]) is None
     s = score("m", "chat", [r(True, cost=0.01), r(False, cost=0.01)])
     assert s.cost_per_success_high_usd == s.cost_per_success_low_usd == s.cost_per_success_usd == 0.02
     assert s.unpriced_attempts == 0
