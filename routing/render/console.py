@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.scores import Score
-from routing.render.text import METRIC_NAMES, cost_per_success_text, pct, secs
+from routing.render.rationale import blind_gates_note
+from routing.render.text import cost_per_success_text, pct, secs
 
 if TYPE_CHECKING:
     from routing.decide.recommendation import Recommendation
@@ -41,9 +42,8 @@ def print_summary(
     if rankings_note:
         console.print(f"[yellow]warning: {rankings_note}[/yellow]")
     for d in rec.decisions:
-        if blind := ", ".join(METRIC_NAMES[m] for m in d.gates_without_evidence):
-            note = f"{d.tier}: no model has {blind} in this evidence, so that gate blocks every model"
-            console.print(f"[yellow]warning: {note}[/yellow]")
+        if blind := blind_gates_note(d):
+            console.print(f"[yellow]warning: {d.tier}: {blind}[/yellow]")
     if rec.budget_note:
         console.print(f"[yellow]budget: {rec.budget_note}[/yellow]")
     for name, path in outputs.items():

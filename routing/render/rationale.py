@@ -152,18 +152,20 @@ def rationale_text(d: Decision) -> str:
             text += (
                 f"; gray {g.share:.0%} for rising model {g.model} (meets the gates on observed values{note})"
             )
-    text += blind_gates_text(d)
+    if blind := blind_gates_note(d):
+        text += f"; {blind}"
     if d.simulated:
         text = f"[SIMULATED] {text}"  # the numbers travel with the text: label them at the source
     return text
 
 
-def blind_gates_text(d: Decision) -> str:
-    """'; no model has p95 latency in this evidence: ...' when a gate can be judged for no model."""
+def blind_gates_note(d: Decision) -> str | None:
+    """'no model has p95 latency in this evidence, ...' when a gate can be judged for no model: one
+    sentence for the rationale and the console warning alike."""
     blind = [METRIC_NAMES[m] for m in d.gates_without_evidence]
     if not blind:
-        return ""
+        return None
     return (
-        f"; no model has {' or '.join(blind)} in this evidence, so that gate can be met by none:"
+        f"no model has {' or '.join(blind)} in this evidence, so that gate can be met by none:"
         " record it or remove the gate"
     )
