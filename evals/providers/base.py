@@ -1,4 +1,7 @@
-"""The provider interface and the one place that classifies call errors as retryable or not."""
+"""The provider interface, key redaction, and what an HTTP status says about retrying.
+
+The real provider classifies its exceptions in `litellm_adapter.classify_litellm_error`, which falls
+back on `classify_status` here."""
 
 from __future__ import annotations
 
@@ -106,18 +109,6 @@ def classify_status(status: int | None, exc: BaseException | None = None) -> Ret
     if isinstance(status, int):
         return RetryDecision(False, f"http_{status}")
     return RetryDecision(False, "unknown_error")
-
-
-def classify_error(exc: BaseException) -> RetryDecision:
-    """Provider-neutral classification (the real provider refines it with LiteLLM's classes)."""
-    if isinstance(exc, ConnectionRefusedError):
-        return RetryDecision(False, "connection_refused")
-    if isinstance(exc, TimeoutError):
-        return RetryDecision(True, "timeout")
-    if isinstance(exc, ConnectionError):
-        return RetryDecision(True, "connection_error")
-    status = getattr(exc, "status_code", None)
-    return classify_status(status if isinstance(status, int) else None, exc)
 
 
 def estimate_tokens(payload: Any) -> int:

@@ -1,4 +1,5 @@
-from evals.providers.base import classify_error, redact
+from evals.providers.base import redact
+from evals.providers.litellm_adapter import classify_litellm_error as classify
 
 
 class FakeStatus(Exception):
@@ -16,18 +17,18 @@ class RateLimitError(Exception):
 
 
 def test_transient_errors_are_retried():
-    assert classify_error(RateLimitError()).retry
-    assert classify_error(RateLimitError()).wait_s == 7.0
-    assert classify_error(FakeStatus(503)).error_type == "http_503"
-    assert classify_error(TimeoutError()).error_type == "timeout"
-    assert classify_error(ConnectionError()).retry
+    assert classify(RateLimitError()).retry
+    assert classify(RateLimitError()).wait_s == 7.0
+    assert classify(FakeStatus(503)).error_type == "http_503"
+    assert classify(TimeoutError()).error_type == "timeout"
+    assert classify(ConnectionError()).retry
 
 
 def test_final_errors_are_not_retried():
-    assert not classify_error(FakeStatus(400)).retry
-    assert classify_error(FakeStatus(401)).error_type == "authentication"
-    assert not classify_error(ValueError("x")).retry
-    refused = classify_error(ConnectionRefusedError())
+    assert not classify(FakeStatus(400)).retry
+    assert classify(FakeStatus(401)).error_type == "authentication"
+    assert not classify(ValueError("x")).retry
+    refused = classify(ConnectionRefusedError())
     assert refused.error_type == "connection_refused" and not refused.retry
 
 
@@ -35,7 +36,7 @@ def test_a_class_name_alone_decides_nothing():
     class Timeout(Exception):
         pass
 
-    assert classify_error(Timeout()).error_type == "unknown_error"
+    assert classify(Timeout()).error_type == "unknown_error"
 
 
 def test_redact_removes_keys():
