@@ -8,7 +8,7 @@ from __future__ import annotations
 from evals.scores import Score
 from routing.decide.gates import Assessment, GateRisk
 from routing.decide.proposal import Decision
-from routing.render.text import METRIC_NAMES, metric_value, pct, risk, secs, usd
+from routing.render.text import METRIC_NAMES, cost_per_success_text, metric_value, pct, risk, secs, usd
 
 
 def gate_failure_text(r: GateRisk) -> str:
@@ -65,11 +65,32 @@ def _paired_text(d: Decision, model: str | None) -> str:
     return f"; on the {p.common} tasks both ran it did better on {p.wins}, worse on {p.losses} ({test})"
 
 
+def _objective_figure(d: Decision, model: str) -> str:
+    a = d.assessments[model]
+    if d.objective == "success":
+        return pct(a.success.observed)
+    if d.objective == "latency":
+        return secs(a.score.latency_p95_s)
+    return cost_per_success_text(a.score)
+
+
+def _stake(d: Decision, model: str) -> str:
+    """What settling a candidate is worth: its figure on the tier's objective beside the incumbent's."""
+    name = {"success": "success", "latency": "p95"}.get(d.objective, "cost per success")
+    text = f"{name} {_objective_figure(d, model)}"
+    if d.incumbent in d.assessments and d.incumbent != model:
+        text += f" against the incumbent's {_objective_figure(d, d.incumbent)}"
+    return text
+
+
 def _settle_text(d: Decision) -> str:
     parts = []
     for s in d.settle[:3]:
+        stake = _stake(d, s.model)
         if s.tasks_needed is None:
-            parts.append(f"{s.model} (risk {risk(s.total_risk)}; more tasks at its rate would not settle it)")
+            parts.append(
+                f"{s.model} ({stake}; risk {risk(s.total_risk)}; more tasks at its rate would not settle it)"
+            )
             continue
         more = max(0, s.tasks_needed - s.tasks)
         if more == 0:  # success and cost are settled: the risk left is in another gate
@@ -79,10 +100,10 @@ def _settle_text(d: Decision) -> str:
                 if r.metric not in ("success", "cost_per_success") and (r.risk is None or r.risk > 0)
             ]
             left = ", ".join(others) or "unknown metrics"
-            parts.append(f"{s.model} (risk {risk(s.total_risk)} over {s.tasks} tasks, from {left})")
+            parts.append(f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks, from {left})")
             continue
         parts.append(
-            f"{s.model} (risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
+            f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
             f"{more} more, would settle it if its rate holds)"
         )
     if not parts:

@@ -101,6 +101,8 @@ def test_nothing_proven_keeps_the_incumbent_and_says_what_would_settle_it():
     assert [g.model for g in d.policy.gray] == ["small/model"] and d.gray_reason == "evidence"
     text = rationale_text(d)
     assert "insufficient evidence" in text and f"~{settle['small/model'].tasks_needed} tasks" in text
+    # what settling it is worth: 10 attempts at $0.001 over 9 successes, beside the incumbent's $0.01 each
+    assert "small/model (cost per success $0.0011 against the incumbent's $0.0111; risk" in text
 
 
 def test_repeats_of_one_task_are_not_independent_evidence():
