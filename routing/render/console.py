@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.scores import Score
-from routing.render.rationale import blind_gates_note
+from routing.render.rationale import blind_gates_note, decision_label
 from routing.render.text import cost_per_success_text, pct, secs
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def print_summary(
             d.tier,
             d.previous.primary if d.previous else "-",
             d.policy.primary,
-            d.action,
+            decision_label(d),
             pct(s.success_rate) if s else "n/a",
             cost_per_success_text(s) if s else "n/a",
             secs(s.latency_p95_s) if s else "n/a",

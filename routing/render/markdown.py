@@ -17,7 +17,7 @@ from routing.decide.momentum import WEEK_DAYS, Momentum
 from routing.decide.proposal import Decision
 from routing.decide.rollout import RolloutPlan
 from routing.render.rankings import candidates_markdown, cite
-from routing.render.rationale import gate_failure_text
+from routing.render.rationale import decision_label, gate_failure_text
 from routing.render.text import cost_per_success_text, human_tokens, pct, risk, secs
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def decision_context(d: Decision, tier_config: TierConfig, scores: Sequence[Scor
         "objective": tier_config.objective,
         "current": d.previous.primary if d.previous else None,
         "primary": d.policy.primary,
-        "action": d.action,
+        "action": decision_label(d),
         "rationale": d.policy.rationale,
         "fallbacks": ", ".join(d.policy.fallbacks),
         "gray": ", ".join(f"{g.model} {g.share:.0%}" for g in d.policy.gray),

@@ -20,6 +20,7 @@ from routing.decide.momentum import Momentum
 from routing.decide.proposal import Decision
 from routing.render.markdown import PROVIDER_LABELS, ReportSources
 from routing.render.rankings import cite
+from routing.render.rationale import decision_label
 from routing.render.text import cost_per_success_text, human_tokens, pct, risk, secs
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def pr_context(rec: Recommendation, src: ReportSources, report_path: str) -> dic
                 "tier": c.tier,
                 "before": c.primary_before or "—",
                 "after": c.primary_after or "—",
-                "action": d.action if d else c.kind,
+                "action": decision_label(d) if d else c.kind,
                 "rationale": (d.policy.rationale if d else c.rationale) or "",
                 "lines": c.lines,
                 "rows": rows,
@@ -200,7 +201,15 @@ def pr_context(rec: Recommendation, src: ReportSources, report_path: str) -> dic
                 "momentum": momentum_rows([r["model"] for r in rows], src.momentum),
             }
         )
-    kept = [{"tier": c.tier, "primary": c.primary_after or "—"} for c in rec.changes if not c.is_change]
+    kept = [
+        {
+            "tier": c.tier,
+            "primary": c.primary_after or "—",
+            "action": decision_label(decisions[c.tier]) if c.tier in decisions else "unchanged",
+        }
+        for c in rec.changes
+        if not c.is_change
+    ]
     return {
         "title": pr_title(rec, src.day),
         "simulated": ev.simulated,

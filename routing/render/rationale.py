@@ -10,6 +10,25 @@ from routing.decide.gates import Assessment, GateRisk
 from routing.decide.proposal import Decision
 from routing.render.text import METRIC_NAMES, cost_per_success_text, metric_value, pct, risk, secs, usd
 
+WHY_LABELS = {
+    "first_policy": "best proven",
+    "nothing_proven": "nothing proven",
+    "incumbent_best": "incumbent is best",
+    "within_margin": "gain under the margin",
+    "not_better_paired": "not better on shared tasks",
+    "insufficient_evidence": "needs evidence",
+    "incumbent_not_measured": "incumbent not measured",
+    "better_by_margin": "better by the margin",
+    "incumbent_not_proven": "incumbent not proven",
+    "incumbent_fails": "incumbent likely fails",
+}
+
+
+def decision_label(d: Decision) -> str:
+    """'keep: needs evidence': the action and its reason in a few words, for the summary tables, so a
+    keep for want of evidence reads differently from a keep because the incumbent is best."""
+    return f"{d.action}: {WHY_LABELS[d.why]}"
+
 
 def gate_failure_text(r: GateRisk) -> str:
     op = "<" if r.metric == "success" else ">"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from evals.records import Result
 from evals.scores import Score, score
 from routing.config import Gates, TierConfig
 from routing.decide.gates import assess
-from routing.decide.proposal import objective_key, propose, propose_tier
+from routing.decide.proposal import Why, objective_key, propose, propose_tier
 from routing.policy import Policy, PolicyMeta, TierPolicy
-from routing.render.rationale import rationale_text
+from routing.render.rationale import WHY_LABELS, decision_label, rationale_text
 
 GATES = Gates(min_success=0.8, max_cost_per_success_usd=0.05)
 TIER = TierConfig(tasks="x", objective="cost_per_success", gates=GATES)
@@ -103,6 +105,12 @@ def test_nothing_proven_keeps_the_incumbent_and_says_what_would_settle_it():
     assert "insufficient evidence" in text and f"~{settle['small/model'].tasks_needed} tasks" in text
     # what settling it is worth: 10 attempts at $0.001 over 9 successes, beside the incumbent's $0.01 each
     assert "small/model (cost per success $0.0011 against the incumbent's $0.0111; risk" in text
+    assert decision_label(d) == "keep: needs evidence"
+
+
+def test_every_reason_has_a_label_for_the_summary_tables():
+    assert sorted(WHY_LABELS) == sorted(get_args(Why))
+    assert len(set(WHY_LABELS.values())) == len(WHY_LABELS)  # no two reasons read alike
 
 
 def test_repeats_of_one_task_are_not_independent_evidence():

@@ -61,6 +61,9 @@ def test_banners_and_evidence_per_changed_tier():
     assert re.search(r"\d+% \(\d+%–\d+%\)", agent) and re.search(r"\d\.\ds / \d\.\ds", agent)
     assert "| 12 / 24 |" in agent
     assert "## Rollout" in body and "## Not evaluated" in body
+    changes = body.split("## What changes", 1)[1].split("\n## ", 1)[0]
+    decided = re.findall(r"^\| \w+ \| \S+ \| \S+ \| (\w+): ([a-z ]+) \|$", changes, re.M)
+    assert decided and all(action in ("switch", "keep", "new") for action, _ in decided)  # with its reason
     assert "not tested: no tool support" in body and "4 more dropped models" in body
 
     replayed, src = week(kind="replay")
