@@ -36,6 +36,7 @@ __all__ = ["Cell", "RunObserver", "RunStart", "RunSummary", "call_with_retries",
 MAX_WAIT_S = 60.0
 GC_YOUNG_THRESHOLD = 50_000
 GRADING_THREADS = 4  # sandboxed tests mostly wait on a child process
+NAMED_MODELS = 3  # a note names this many models, then counts the rest
 NOT_RUN = "budget_exceeded"  # an attempt the budget guard refused: no call was made
 
 
@@ -82,13 +83,17 @@ class RunSummary:
         return sum(1 for r in self.results if r.status == "ok" and r.cost_usd is None)
 
     @property
-    def unpriced_calls(self) -> int:
-        """Of those, the ones of models with no price: the cap could not count them at all."""
-        return sum(
-            1
+    def _unpriced_results(self) -> list[Result]:
+        return [
+            r
             for r in self.results
             if r.status == "ok" and r.cost_usd is None and r.model in self.unpriced_models
-        )
+        ]
+
+    @property
+    def unpriced_calls(self) -> int:
+        """Of those, the ones of models with no price: the cap could not count them at all."""
+        return len(self._unpriced_results)
 
     @property
     def stopped_for_budget(self) -> bool:
@@ -109,8 +114,13 @@ class RunSummary:
                 f" (estimated ${self.budget.skipped_usd:.2f}{sim}); spent ${self.spent_usd:.2f}{sim}"
             )
         if self.unpriced_calls:
+            models = sorted({r.model for r in self._unpriced_results})
+            named = ", ".join(models[:NAMED_MODELS]) + (
+                f" and {len(models) - NAMED_MODELS} more" if len(models) > NAMED_MODELS else ""
+            )
             parts.append(
                 f"{self.unpriced_calls} attempts had no known price and are not counted against the cap"
+                f" ({named})"
             )
         if self.unknown_cost_calls > self.unpriced_calls:
             estimated = self.unknown_cost_calls - self.unpriced_calls

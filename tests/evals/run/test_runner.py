@@ -153,7 +153,12 @@ def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
     unpriced = Scripted(default=Response(content="Paris", cost_usd=None))
     with ResultStore(tmp_path / "r.db") as store:
         summary = run(unpriced, store, plan_cells([(task(), "a")], 3))
-    assert summary.budget_note() == "3 attempts had no known price and are not counted against the cap"
+    assert summary.budget_note() == "3 attempts had no known price and are not counted against the cap (a)"
+    with ResultStore(tmp_path / "m.db") as store:
+        many = run(unpriced, store, plan_cells([(task(), m) for m in "edcba"], 1))
+    assert many.budget_note() == (
+        "5 attempts had no known price and are not counted against the cap (a, b, c and 2 more)"
+    )
     with ResultStore(tmp_path / "s.db") as store:
         stopped = run(
             Scripted(),
