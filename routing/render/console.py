@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.scores import Score
-from routing.render.rationale import blind_gates_note, decision_label
+from routing.render.rationale import blind_gates_note, decision_label, settle_note
 from routing.render.text import cost_per_success_text, pct, secs
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ def print_summary(
     if rankings_note:
         console.print(f"[yellow]warning: {rankings_note}[/yellow]")
     for d in rec.decisions:
+        if note := settle_note(d):
+            console.print(f"{d.tier}: {note}", markup=False)
         if blind := blind_gates_note(d):
             console.print(f"[yellow]warning: {d.tier}: {blind}[/yellow]")
     if rec.budget_note:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from evals.scores import Score
 from routing.decide.gates import Assessment, GateRisk
-from routing.decide.proposal import Decision
+from routing.decide.proposal import Decision, Settle
 from routing.render.text import METRIC_NAMES, cost_per_success_text, metric_value, pct, risk, secs, usd
 
 WHY_LABELS = {
@@ -102,32 +102,40 @@ def _stake(d: Decision, model: str) -> str:
     return text
 
 
+def _settle_part(d: Decision, s: Settle) -> str:
+    """One promising candidate: what settling it is worth, its risk, and the tasks that would settle it."""
+    stake = _stake(d, s.model)
+    if s.tasks_needed is None:
+        return f"{s.model} ({stake}; risk {risk(s.total_risk)}; more tasks at its rate would not settle it)"
+    more = max(0, s.tasks_needed - s.tasks)
+    if more == 0:  # success and cost are settled: the risk left is in another gate
+        others = [
+            METRIC_NAMES[r.metric]
+            for r in d.assessments[s.model].risks
+            if r.metric not in ("success", "cost_per_success") and (r.risk is None or r.risk > 0)
+        ]
+        left = ", ".join(others) or "unknown metrics"
+        return f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks, from {left})"
+    return (
+        f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
+        f"{more} more, would settle it if its rate holds)"
+    )
+
+
 def _settle_text(d: Decision) -> str:
-    parts = []
-    for s in d.settle[:3]:
-        stake = _stake(d, s.model)
-        if s.tasks_needed is None:
-            parts.append(
-                f"{s.model} ({stake}; risk {risk(s.total_risk)}; more tasks at its rate would not settle it)"
-            )
-            continue
-        more = max(0, s.tasks_needed - s.tasks)
-        if more == 0:  # success and cost are settled: the risk left is in another gate
-            others = [
-                METRIC_NAMES[r.metric]
-                for r in d.assessments[s.model].risks
-                if r.metric not in ("success", "cost_per_success") and (r.risk is None or r.risk > 0)
-            ]
-            left = ", ".join(others) or "unknown metrics"
-            parts.append(f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks, from {left})")
-            continue
-        parts.append(
-            f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
-            f"{more} more, would settle it if its rate holds)"
-        )
+    parts = [_settle_part(d, s) for s in d.settle[:3]]
     if not parts:
         return "; no candidate meets the gates even on its observed values"
     return "; promising: " + ", ".join(parts)
+
+
+def settle_note(d: Decision) -> str | None:
+    """For a tier kept for want of evidence: its most promising candidate and what would settle it,
+    one line for the console (the report lists up to three)."""
+    if d.why not in ("insufficient_evidence", "nothing_proven") or not d.settle:
+        return None
+    note = f"needs evidence: {_settle_part(d, d.settle[0])}"
+    return f"[SIMULATED] {note}" if d.simulated else note
 
 
 def _versus(d: Decision) -> str:

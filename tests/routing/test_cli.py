@@ -59,6 +59,10 @@ def test_recommend_simulate_writes_everything(project):
     assert "SIMULATED" in (out / "diff.md").read_text().splitlines()[0]
     assert all(t.rationale.startswith("[SIMULATED]") for t in proposed.tiers.values())
     assert "SIMULATED" in result.output
+    needs = [t for t, p in proposed.tiers.items() if "kept: insufficient evidence" in (p.rationale or "")]
+    assert needs, "the offline default keeps some tier for want of evidence"
+    for tier in needs:  # each says on screen which candidate would settle it, and with how many tasks
+        assert f"{tier}: [SIMULATED] needs evidence: " in result.output
 
 
 def test_two_runs_give_byte_identical_proposals(project, tmp_path_factory, repo):

@@ -10,7 +10,7 @@ from routing.config import Gates, TierConfig
 from routing.decide.gates import assess
 from routing.decide.proposal import Why, objective_key, propose, propose_tier
 from routing.policy import Policy, PolicyMeta, TierPolicy
-from routing.render.rationale import WHY_LABELS, decision_label, rationale_text
+from routing.render.rationale import WHY_LABELS, decision_label, rationale_text, settle_note
 
 GATES = Gates(min_success=0.8, max_cost_per_success_usd=0.05)
 TIER = TierConfig(tasks="x", objective="cost_per_success", gates=GATES)
@@ -106,6 +106,10 @@ def test_nothing_proven_keeps_the_incumbent_and_says_what_would_settle_it():
     # what settling it is worth: 10 attempts at $0.001 over 9 successes, beside the incumbent's $0.01 each
     assert "small/model (cost per success $0.0011 against the incumbent's $0.0111; risk" in text
     assert decision_label(d) == "keep: needs evidence"
+    assert settle_note(d).startswith(
+        "needs evidence: small/model (cost per success $0.0011 against the incumbent's $0.0111; risk"
+    )
+    assert settle_note(decide(sc("big/flagship"), cur=current())) is None  # kept, and proven
 
 
 def test_every_reason_has_a_label_for_the_summary_tables():
