@@ -42,7 +42,7 @@ def outputs(project: Path) -> list[Path]:
     return [p for p in found if p.exists()]
 
 
-def test_recommend_simulate_writes_everything(project):
+def test_recommend_simulate_writes_everything(project, repo):
     result = invoke(project, "recommend", "--simulate", "--date", DAY)
     assert result.exit_code == 0, result.output
     out = project / "reports" / DAY
@@ -58,6 +58,9 @@ def test_recommend_simulate_writes_everything(project):
     assert yaml.safe_load((out / "rollout.yaml").read_text())["version"] == 1
     assert "SIMULATED" in (out / "diff.md").read_text().splitlines()[0]
     assert all(t.rationale.startswith("[SIMULATED]") for t in proposed.tiers.values())
+    # the shipped example is what the offline default writes, so `make demo` leaves the tree clean
+    shipped = repo / "policies/proposed.yaml"
+    assert (project / "policies/proposed.yaml").read_text() == shipped.read_text()
     assert "SIMULATED" in result.output
     needs = [t for t, p in proposed.tiers.items() if "kept: insufficient evidence" in (p.rationale or "")]
     assert needs, "the offline default keeps some tier for want of evidence"
