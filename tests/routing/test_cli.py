@@ -60,7 +60,9 @@ def test_recommend_simulate_writes_everything(project, repo):
     assert all(t.rationale.startswith("[SIMULATED]") for t in proposed.tiers.values())
     # the shipped example is what the offline default writes, so `make demo` leaves the tree clean
     shipped = repo / "policies/proposed.yaml"
-    assert (project / "policies/proposed.yaml").read_text() == shipped.read_text()
+    assert (project / "policies/proposed.yaml").read_text() == shipped.read_text(), (
+        "policies/proposed.yaml is not what the offline default writes: run `make demo` and commit it"
+    )
     assert "SIMULATED" in result.output
     needs = [t for t, p in proposed.tiers.items() if "kept: insufficient evidence" in (p.rationale or "")]
     assert needs, "the offline default keeps some tier for want of evidence"
