@@ -244,6 +244,24 @@ def _safer_than_a_failing_incumbent(
     return least if least.known_risk < incumbent.known_risk else None
 
 
+def _worth_settling(
+    ranked: list[Assessment], by_model: Mapping[str, Assessment], current: TierPolicy | None, tier: TierConfig
+) -> list[Assessment]:
+    """The promising models not yet within the bound whose proof could change the decision: all of them
+    while the incumbent is unproven, only those ahead of it on the objective once it is proven (proving a
+    dearer model would not move the traffic)."""
+    incumbent = by_model.get(current.primary) if current else None
+    ahead_of = objective_key(incumbent, tier.objective) if incumbent and incumbent.within_bound else None
+    return [
+        a
+        for a in ranked
+        if a.promising
+        and not a.within_bound
+        and a is not incumbent
+        and (ahead_of is None or objective_key(a, tier.objective) < ahead_of)
+    ]
+
+
 def _gray(
     choice: _Choice, fallbacks: list[str], promising: list[str], movers: Sequence[str], share: float
 ) -> tuple[list[GrayShare], Literal["mover", "evidence"] | None]:
@@ -288,14 +306,7 @@ def propose_tier(
         challenger=choice.challenger,
         paired=paired,
         promising=tuple(promising),
-        settle=settle_numbers(
-            [
-                assessments[m]
-                for m in promising
-                if not assessments[m].within_bound and (current is None or m != current.primary)
-            ],
-            tier_config.risk,
-        ),
+        settle=settle_numbers(_worth_settling(ranked, assessments, current, tier_config), tier_config.risk),
         simulated=any(s.simulated for s in scores.values()),
     )
     if choice.primary is None:

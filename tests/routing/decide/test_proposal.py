@@ -112,6 +112,20 @@ def test_nothing_proven_keeps_the_incumbent_and_says_what_would_settle_it():
     assert settle_note(decide(sc("big/flagship"), cur=current())) is None  # kept, and proven
 
 
+def test_a_kept_proven_incumbent_lists_only_the_candidates_whose_proof_could_move_it():
+    incumbent = sc("big/flagship", tasks=200, passed=190, cost=0.01)
+    cheap = sc("small/model", tasks=20, passed=17, cost=0.001)  # 85%: promising, not proven on 20 tasks
+    dear = sc("dear/model", tasks=20, passed=17, cost=0.02)  # as promising, but dearer than the incumbent
+    d = decide(incumbent, cheap, dear, cur=current())
+    assert d.why == "incumbent_best" and set(d.promising) >= {"small/model", "dear/model"}
+    assert [s.model for s in d.settle] == ["small/model"]
+    assert "dear/model (" not in rationale_text(d)
+    # while the incumbent itself is unproven, any promising model could take over: all are listed
+    unproven = decide(sc("big/flagship", tasks=20, passed=17, cost=0.01), cheap, dear, cur=current())
+    assert unproven.why == "insufficient_evidence"
+    assert [s.model for s in unproven.settle] == ["small/model", "dear/model"]
+
+
 def test_every_reason_has_a_label_for_the_summary_tables():
     assert sorted(WHY_LABELS) == sorted(get_args(Why))
     assert len(set(WHY_LABELS.values())) == len(WHY_LABELS)  # no two reasons read alike
