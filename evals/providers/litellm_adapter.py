@@ -92,9 +92,13 @@ def reported_cost(raw: Any) -> float | None:
 def mapped_cost(
     litellm: Any, model: str, prompt_tokens: int | None, completion_tokens: int | None
 ) -> float | None:
-    """LiteLLM's price map, only for a model it maps exactly: its fuzzy matching prices unmapped
-    OpenRouter slugs at $0, which would show a paid model as free."""
-    if model not in litellm.model_cost or prompt_tokens is None or completion_tokens is None:
+    """LiteLLM's price map, only for a model it maps exactly and with both token prices: its fuzzy
+    matching prices unmapped OpenRouter slugs at $0, and an entry without prices (a `litellm.Router`
+    registers every deployment's model, priced or not) is priced at $0 too. Either would
+    show a paid model as free."""
+    entry = litellm.model_cost.get(model) or {}
+    priced = entry.get("input_cost_per_token") is not None and entry.get("output_cost_per_token") is not None
+    if not priced or prompt_tokens is None or completion_tokens is None:
         return None
     try:
         prompt, completion = litellm.cost_per_token(

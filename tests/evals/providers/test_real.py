@@ -109,6 +109,27 @@ def test_an_unmapped_openrouter_slug_without_price_is_unknown_not_free():
     assert response.ok and (response.cost_usd, response.cost_source) == (None, None)
 
 
+def test_a_map_entry_without_prices_is_unknown_not_free():
+    """A litellm.Router registers each deployment's model in LiteLLM's price map without prices, which
+    LiteLLM's own calculator then prices at $0."""
+    from evals.providers.litellm_adapter import import_litellm, mapped_cost
+
+    litellm = import_litellm()
+    model = "openrouter/vendor/not-in-the-map"
+    deployment = {
+        "model_name": "g",
+        "litellm_params": {"model": model, "api_key": "k"},
+        "model_info": {"id": "g:1"},
+    }
+    litellm.Router(model_list=[deployment])
+    try:
+        assert litellm.model_cost[model].get("input_cost_per_token") is None  # the Router's entry
+        assert litellm.cost_per_token(model=model, prompt_tokens=1000, completion_tokens=1000) == (0, 0)
+        assert mapped_cost(litellm, model, 1000, 1000) is None
+    finally:
+        litellm.model_cost.pop(model, None)
+
+
 def test_malformed_arguments_come_back_as_a_graded_failure():
     with serve(Reply(body=tool_answer('{"city": "Par'))) as server:
         response = call(provider_for(server.url))

@@ -202,8 +202,12 @@ def litellm():
     logger = logging.getLogger("LiteLLM")
     level = logger.level
     logger.setLevel(logging.ERROR)
+    # a Router registers each deployment's model in LiteLLM's process-wide price map: put it back after
+    prices = copy.deepcopy(litellm.model_cost)
     yield litellm
     logger.setLevel(level)
+    litellm.model_cost.clear()
+    litellm.model_cost.update(prices)
 
 
 def router_for(litellm, exported: dict):
