@@ -239,8 +239,9 @@ def run(
     incumbent = max(per_attempt, key=per_attempt.get)
     if flagship_x:  # the flagship: the most capable model, at a flagship's price
         incumbent = max(whole, key=lambda m: whole[m][0])
-        data = as_flagship(data, incumbent, flagship_x * min(per_attempt.values()) / per_attempt[incumbent])
-        per_attempt[incumbent] = flagship_x * min(per_attempt.values())
+        scale = flagship_x * min(per_attempt.values()) / per_attempt[incumbent]
+        data = as_flagship(data, incumbent, scale)
+        per_attempt[incumbent] *= scale
     cheapest = min(per_attempt, key=per_attempt.get)
     tallies = {k_: Tally() for k_ in ("project", "never switch", "naive", "always cheapest")}
     with tempfile.TemporaryDirectory() as tmp:

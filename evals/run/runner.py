@@ -30,13 +30,13 @@ from evals.run.plan import Cell, plan_cells
 from evals.run.store import ResultStore
 from evals.run.throttle import Throttle
 from evals.tasks.agent import run_agent
+from evals.text import some_of
 
 __all__ = ["Cell", "RunObserver", "RunStart", "RunSummary", "call_with_retries", "plan_cells", "run_cells"]
 
 MAX_WAIT_S = 60.0
 GC_YOUNG_THRESHOLD = 50_000
 GRADING_THREADS = 4  # sandboxed tests mostly wait on a child process
-NAMED_MODELS = 3  # a note names this many models, then counts the rest
 NOT_RUN = "budget_exceeded"  # an attempt the budget guard refused: no call was made
 
 
@@ -78,17 +78,17 @@ class RunSummary:
         return self.budget.skipped
 
     @property
+    def _unknown_cost_results(self) -> list[Result]:
+        return [r for r in self.results if r.status == "ok" and r.cost_usd is None]
+
+    @property
     def unknown_cost_calls(self) -> int:
         """Answered cells of the whole run whose cost is unknown."""
-        return sum(1 for r in self.results if r.status == "ok" and r.cost_usd is None)
+        return len(self._unknown_cost_results)
 
     @property
     def _unpriced_results(self) -> list[Result]:
-        return [
-            r
-            for r in self.results
-            if r.status == "ok" and r.cost_usd is None and r.model in self.unpriced_models
-        ]
+        return [r for r in self._unknown_cost_results if r.model in self.unpriced_models]
 
     @property
     def unpriced_calls(self) -> int:
@@ -115,12 +115,9 @@ class RunSummary:
             )
         if self.unpriced_calls:
             models = sorted({r.model for r in self._unpriced_results})
-            named = ", ".join(models[:NAMED_MODELS]) + (
-                f" and {len(models) - NAMED_MODELS} more" if len(models) > NAMED_MODELS else ""
-            )
             parts.append(
                 f"{self.unpriced_calls} attempts had no known price and are not counted against the cap"
-                f" ({named})"
+                f" ({some_of(models)})"
             )
         if self.unknown_cost_calls > self.unpriced_calls:
             estimated = self.unknown_cost_calls - self.unpriced_calls

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evals.errors import DomainError
+from evals.text import some_of
 
 BOT_NAME = "routing-recommender"
 BOT_EMAIL = "routing-recommender@users.noreply.github.com"
@@ -83,8 +84,9 @@ def preflight(folder: Path, remote: str, own_outputs: Sequence[Path]) -> Repo:
         if not any(path == p or path.is_relative_to(p) for p in ignored):
             dirty.append(line[3:])
     if dirty:
-        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-        raise PublishError(f"--pr: the working tree has uncommitted changes ({shown}): commit or stash them")
+        raise PublishError(
+            f"--pr: the working tree has uncommitted changes ({some_of(dirty)}): commit or stash them"
+        )
     url = git(root, "remote", "get-url", remote, check=False).strip()
     if not url:
         raise PublishError(f"--pr: no git remote named {remote!r}: add it or pass --remote")
