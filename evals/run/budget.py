@@ -12,6 +12,7 @@ class Budget:
 
     cap: float | None = None
     spent: float = 0.0  # known costs, plus the estimate of each attempt whose cost is unknown
+    estimated: float = 0.0  # the part of `spent` that is estimates, not known costs
     reserved: float = 0.0
     unguarded: int = 0  # attempts with neither a known cost nor an estimate (unpriced, allowed)
     skipped: int = 0
@@ -34,6 +35,7 @@ class Budget:
             self.spent += cost
         elif estimate is not None:
             self.spent += estimate
+            self.estimated += estimate
         else:
             self.unguarded += 1
 

@@ -109,9 +109,12 @@ class RunSummary:
         parts = []
         sim = " simulated" if self.provider_kind == "sim" else ""
         if self.stopped_for_budget:
+            counted = f"spent ${self.spent_usd:.2f}{sim}"
+            if self.budget.estimated:
+                counted += f" (${self.budget.estimated:.2f} of it estimated: calls of unknown cost)"
             parts.append(
                 f"stopped before the cap: {self.budget.skipped} attempts not run"
-                f" (estimated ${self.budget.skipped_usd:.2f}{sim}); spent ${self.spent_usd:.2f}{sim}"
+                f" (estimated ${self.budget.skipped_usd:.2f}{sim}); {counted}"
             )
         if self.unpriced_calls:
             models = sorted({r.model for r in self._unpriced_results})

@@ -10,14 +10,24 @@ from typing import Any
 from evals.records import Result
 
 
-def status_line(
-    run_id: str, done: int, todo: int, errors: int, spent: float, kind: str, started: float
-) -> str:
-    """`eval r-1: 40/120 cells, 2 errors, $0.0123 spent, ETA 35s` (spend labelled when simulated)."""
+def spend_text(known: float, estimated: float, unpriced: int, kind: str) -> str:
+    """What the run has spent, never an unknown shown as $0: the known costs, the estimates the budget
+    counted for calls whose cost is unknown, and the calls with neither (labelled when simulated)."""
+    label = " simulated" if kind == "sim" else ""
+    calls = f"{unpriced} attempt{'s' if unpriced != 1 else ''} of unknown cost"
+    if unpriced and not known and not estimated:
+        return f"spend unknown{label} ({calls})"
+    text = f"${known:.4f}{label} spent"
+    if estimated:
+        text += f" + ${estimated:.4f} estimated for calls of unknown cost"
+    return text + (f" + {calls}" if unpriced else "")
+
+
+def status_line(run_id: str, done: int, todo: int, errors: int, spend: str, started: float) -> str:
+    """`eval r-1: 40/120 cells, 2 errors, $0.0123 spent, ETA 35s`."""
     elapsed = time.monotonic() - started
     eta = f"{(elapsed / done) * (todo - done):.0f}s" if done and todo > done else ("0s" if done else "?")
-    label = " simulated" if kind == "sim" else ""
-    return f"eval {run_id}: {done}/{todo} cells, {errors} errors, ${spent:.4f}{label} spent, ETA {eta}"
+    return f"eval {run_id}: {done}/{todo} cells, {errors} errors, {spend}, ETA {eta}"
 
 
 class ProgressObserver:
@@ -30,7 +40,7 @@ class ProgressObserver:
         self.start: Any = None
         self.done = 0
         self.errors = 0
-        self.spent = 0.0
+        self.budget: Any = None  # the run's evals.run.budget.Budget, from the latest summary
         self._started = time.monotonic()
         self._every = 1
         self._live: Any = None
@@ -55,7 +65,7 @@ class ProgressObserver:
     def cell_done(self, result: Result, summary: Any) -> None:
         self.done += 1
         self.errors += result.status == "error"
-        self.spent = summary.spent_usd
+        self.budget = summary.budget
         if self._live is not None:
             self._live.update(self._line())
         elif not self.quiet and (self.done % self._every == 0 or self.done == self.start.todo):
@@ -63,9 +73,10 @@ class ProgressObserver:
 
     def _line(self) -> str:
         start = self.start
-        return status_line(
-            start.run_id, self.done, start.todo, self.errors, self.spent, start.provider_kind, self._started
-        )
+        b = self.budget
+        known, estimated, unpriced = (b.spent - b.estimated, b.estimated, b.unguarded) if b else (0.0, 0.0, 0)
+        spend = spend_text(known, estimated, unpriced, start.provider_kind)
+        return status_line(start.run_id, self.done, start.todo, self.errors, spend, self._started)
 
     def stop(self) -> None:
         if self._live is not None:

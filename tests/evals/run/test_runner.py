@@ -172,5 +172,19 @@ def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
     assert stopped.budget_note() == (
         "stopped before the cap: 2 attempts not run (estimated $0.02 simulated); spent $0.01 simulated"
     )
+    with ResultStore(tmp_path / "e.db") as store:
+        estimated = run(
+            unpriced,
+            store,
+            plan_cells([(task(), "a")], 3),
+            concurrency=1,
+            budget_usd=0.015,
+            estimate_usd=lambda c: 0.01,
+        )
+    assert estimated.budget_note() == (
+        "stopped before the cap: 2 attempts not run (estimated $0.02); spent $0.01"
+        " ($0.01 of it estimated: calls of unknown cost); 1 attempts have no known cost (the cap counted"
+        " their estimate)"
+    )
     with ResultStore(tmp_path / "t.db") as store:
         assert run(Scripted(), store, plan_cells([(task(), "a")], 1)).budget_note() is None

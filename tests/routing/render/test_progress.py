@@ -4,7 +4,7 @@ from rich.console import Console
 
 from evals.records import Result
 from evals.run.runner import RunStart, RunSummary
-from routing.render.progress import ProgressObserver
+from routing.render.progress import ProgressObserver, spend_text
 
 
 def observer(quiet=False):
@@ -50,3 +50,26 @@ def test_quiet_mode_keeps_only_the_start_lines():
     obs.run_started(START)
     done(10, obs)
     assert len(buf.getvalue().splitlines()) == 3
+
+
+def test_spend_never_shows_an_unknown_cost_as_zero():
+    assert spend_text(0.0123, 0.0, 0, "real") == "$0.0123 spent"
+    assert (
+        spend_text(0.0123, 0.004, 0, "real") == "$0.0123 spent + $0.0040 estimated for calls of unknown cost"
+    )
+    assert spend_text(0.0, 0.0, 3, "sim") == "spend unknown simulated (3 attempts of unknown cost)"
+    assert spend_text(0.002, 0.0, 1, "sim") == "$0.0020 simulated spent + 1 attempt of unknown cost"
+
+
+def test_the_live_line_reads_the_runs_budget():
+    obs, buf = observer()
+    obs.run_started(START)
+    summary = RunSummary("r-1", 20, "sim")
+    summary.budget.settle(0.01, None)  # unknown cost, counted at its estimate
+    summary.budget.settle(None, None)  # no cost and no estimate
+    for i in range(10):
+        obs.cell_done(Result(task_id=f"t{i}", tier="chat", model="m", status="ok"), summary)
+    last = buf.getvalue().splitlines()[-1]
+    assert (
+        "$0.0000 simulated spent + $0.0100 estimated for calls of unknown cost + 1 attempt of unknown" in last
+    )
