@@ -99,18 +99,35 @@ def add_rankings(
     """
     from routing.app.evaluate import load_snapshots_if_any
     from routing.app.rankings import latest_catalog
-    from routing.decide.candidates import rank_movers, select_tier
+    from routing.decide.candidates import select_tier
     from routing.decide.momentum import compute_momentum
 
     inputs.snapshots = load_snapshots_if_any(config, rankings)
     inputs.momentum = compute_momentum(inputs.snapshots)
     inputs.catalog = catalog = latest_catalog(config, rankings)
-    movers = [m.slug for m in rank_movers(inputs.momentum)]
     for name in tiers:
         inputs.selections[name] = select_tier(
             name, config.tiers[name], config.candidates, inputs.momentum, inputs.current, catalog, today
         )
+    _follow_movers(inputs)
+
+
+def _follow_movers(inputs: WeeklyInputs) -> None:
+    """Each tier's movers: the rising models of the rankings among the tier's candidates."""
+    from routing.decide.candidates import rank_movers
+
+    movers = [m.slug for m in rank_movers(inputs.momentum)]
+    for name in inputs.selections:
         inputs.movers[name] = [m for m in movers if m in inputs.models(name)]
+
+
+def _recorded_candidates(inputs: WeeklyInputs, recorded: dict[str, set[str]], source: Path) -> None:
+    """Decide from recorded evidence: a tier's candidates are the models recorded for it (the rankings
+    still say which of them are rising, as in a run, so the same evidence gives the same policy)."""
+    why = [Reason("recorded", f"recorded in {source.name}")]
+    for name, models in recorded.items():
+        inputs.selections[name] = TierCandidates(name, [Candidate(m, list(why)) for m in sorted(models)], [])
+    _follow_movers(inputs)
 
 
 def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
@@ -126,8 +143,14 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         wanted = set(config.select_tiers(opts.tiers)) if opts.tiers else None
         results = [r for r in results if wanted is None or r.tier in wanted]
         defined_tiers(config, {r.tier for r in results}, opts.source, "tier")
-        tier_configs = {t: config.tiers[t] for t in dict.fromkeys(r.tier for r in results)}
-        return WeeklyInputs(current, current_path, tier_configs, results=results)
+        recorded: dict[str, set[str]] = {t: set() for t in config.tiers}  # the config's tier order
+        for r in results:
+            recorded[r.tier].add(r.model)
+        recorded = {t: models for t, models in recorded.items() if models}
+        inputs = WeeklyInputs(current, current_path, {t: config.tiers[t] for t in recorded}, results=results)
+        add_rankings(config, inputs, list(recorded), opts.rankings, date.fromisoformat(opts.day[:10]))
+        _recorded_candidates(inputs, recorded, opts.source)
+        return inputs
     from routing.app.evaluate import load_tier_tasks
 
     tiers = config.select_tiers(opts.tiers)
@@ -144,11 +167,11 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         assert opts.source is not None
         replay = ReplayProvider(opts.source)
         inputs.replay = replay
+        by_tier = {}
         for name, tasks in inputs.tasks.items():
             ids = {t.id for t in tasks}
-            recorded = sorted({m for m, task_id, _ in replay.recorded if task_id in ids})
-            why = [Reason("replay", f"recorded in {opts.source.name}")]
-            inputs.selections[name] = TierCandidates(name, [Candidate(m, list(why)) for m in recorded], [])
+            by_tier[name] = {m for m, task_id, _ in replay.recorded if task_id in ids}
+        _recorded_candidates(inputs, by_tier, opts.source)
     return inputs
 
 

@@ -137,6 +137,29 @@ def test_eval_prints_run_id_last_then_score_export_and_recommend_results(project
     assert report.startswith("# SIMULATED")  # labels survive an export / import round trip
 
 
+def test_recommend_results_on_a_runs_own_export_proposes_what_the_run_did(project):
+    """The same evidence gives the same policy: the rankings still say which recorded models are rising
+    (their gray shares), and the tiers keep the config's order."""
+    ran = invoke(project, "recommend", "--simulate", "--date", DAY, "--quiet")
+    assert ran.exit_code == 0, ran.output
+    proposed = project / "policies/proposed.yaml"
+    by_run = load_policy(proposed)
+    assert by_run.meta.rankings_as_of and any(t.gray for t in by_run.tiers.values())
+    export = project / "results.jsonl"
+    assert invoke(project, "results", "export", by_run.meta.run_id, "--out", str(export)).exit_code == 0
+    proposed.unlink()
+    decided = invoke(project, "recommend", "--results", str(export), "--date", DAY, "--quiet")
+    assert decided.exit_code == 0, decided.output
+    by_results = load_policy(proposed)
+    assert by_results.meta.rankings_as_of == by_run.meta.rankings_as_of
+    assert list(by_results.tiers) == list(by_run.tiers)
+    for name, tier in by_run.tiers.items():
+        again = by_results.tiers[name]
+        assert (again.primary, again.fallbacks, again.gray) == (tier.primary, tier.fallbacks, tier.gray), name
+    report = (project / "reports" / DAY / "report.md").read_text()
+    assert "| Rankings | not used |" not in report
+
+
 def test_export_litellm_prints_a_proxy_config(project):
     assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "chat").exit_code == 0
     result = invoke(project, "export", "litellm")
