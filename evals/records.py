@@ -153,11 +153,13 @@ class Result(BaseModel):
     passed: bool | None = None
     failure: str | None = None
     check_details: list[dict[str, Any]] | None = None
-    latency_ms: float | None = None
-    ttft_ms: float | None = None
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    cost_usd: float | None = None  # every attempt of the cell, retries included; null if any is unknown
+    # a measured quantity is never below zero nor NaN: a file saying so is refused, naming the field
+    latency_ms: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    ttft_ms: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    prompt_tokens: int | None = Field(default=None, ge=0)
+    completion_tokens: int | None = Field(default=None, ge=0)
+    # every attempt of the cell, retries included; null if any is unknown
+    cost_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     cost_source: str | None = None  # see COST_SOURCES; "+"-joined when attempts differ
     attempts: int = 1  # calls made for this cell (retries and resumed passes included)
     response: dict[str, Any] | None = None

@@ -75,7 +75,8 @@ class _SendTimer:
     def __call__(self, details: dict[str, Any]) -> None:
         start = details.get("api_call_start_time")
         if self.latency_ms is None and isinstance(start, datetime):
-            self.latency_ms = round((datetime.now() - start).total_seconds() * 1000, 1)
+            # wall-clock times (LiteLLM's): a clock stepped back must not give a negative latency
+            self.latency_ms = round(max(0.0, (datetime.now() - start).total_seconds()) * 1000, 1)
 
 
 def _not_billed(error_type: str) -> bool:

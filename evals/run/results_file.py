@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,6 +13,7 @@ from evals.errors import InputError
 from evals.files import atomic_write, read_objects, require
 from evals.providers.cost import resolve_cost
 from evals.records import Price, Result
+from evals.text import some_of
 
 
 def dumps_results(results: Iterable[Result]) -> str:
@@ -22,12 +24,18 @@ def write_results(results: Iterable[Result], path: str | Path) -> Path:
     return atomic_write(path, dumps_results(results))
 
 
-def read_results(path: str | Path) -> list[Result]:
-    """Read recorded verdicts of any model ids; rows need task_id, tier, model and passed or an error."""
+def read_results(path: str | Path, on_unread: Callable[[str], None] | None = None) -> list[Result]:
+    """Read recorded verdicts of any model ids; rows need task_id, tier, model and passed or an error.
+
+    Fields this format does not have are left out (files from other tools carry their own), and
+    `on_unread` is told which, once: a misspelt `latency` must not pass for a row without latency."""
     p = Path(path)
     rows: list[Result] = []
+    unread: dict[str, int] = {}  # field -> first line it is on
     for line_no, raw in read_objects(p, "results"):
         require(p, line_no, raw, ("task_id", "tier", "model"))
+        for name in raw.keys() - Result.model_fields.keys():
+            unread.setdefault(name, line_no)
         if raw.get("passed") is None and raw.get("status") != "error":
             raise InputError(p, f"line {line_no}: passed", "need passed (true/false) or status=error")
         raw.setdefault("provider_kind", "recorded")
@@ -39,7 +47,16 @@ def read_results(path: str | Path) -> list[Result]:
             raise InputError(p, f"line {line_no}: {field}", first["msg"]) from None
     if not rows:
         raise InputError(p, None, "no results in file")
+    if unread and on_unread is not None:
+        names = sorted(unread, key=lambda name: unread[name])
+        shown = [_with_guess(name) for name in names]
+        on_unread(f"{p}: fields not read: {some_of(shown, shown=5)} (first on line {unread[names[0]]})")
     return rows
+
+
+def _with_guess(name: str) -> str:
+    close = difflib.get_close_matches(name, list(Result.model_fields), n=1, cutoff=0.7)
+    return f"{name} (did you mean {close[0]}?)" if close else name
 
 
 def price_recorded_tokens(

@@ -59,6 +59,7 @@ class WeeklyInputs:
     movers: dict[str, list[str]] = field(default_factory=dict)
     results: list[Result] | None = None
     replay: object | None = None  # the ReplayProvider, read once
+    notes: list[str] = field(default_factory=list)  # what the reader should know of the inputs
     catalog: object | None = None  # the newest stored models catalog, None when there is none
 
     @property
@@ -79,6 +80,7 @@ class WeeklyRun:
     rankings_note: str | None
     replaced: Path | None = None  # the same day's earlier report, now overwritten
     sources: ReportSources | None = None  # what the report cites beside the record (the PR body too)
+    notes: tuple[str, ...] = ()  # warnings about the inputs (fields of a results file left unread)
 
 
 def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Path]:
@@ -139,7 +141,8 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         from routing.app.evaluate import price_table
 
         # rows with token counts but no cost take the `models:` price, as a real run's calls do
-        results = price_recorded_tokens(read_results(opts.source), price_table([], config))
+        notes: list[str] = []
+        results = price_recorded_tokens(read_results(opts.source, notes.append), price_table([], config))
         wanted = set(config.select_tiers(opts.tiers)) if opts.tiers else None
         results = [r for r in results if wanted is None or r.tier in wanted]
         defined_tiers(config, {r.tier for r in results}, opts.source, "tier")
@@ -147,7 +150,9 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         for r in results:
             recorded[r.tier].add(r.model)
         recorded = {t: models for t, models in recorded.items() if models}
-        inputs = WeeklyInputs(current, current_path, {t: config.tiers[t] for t in recorded}, results=results)
+        inputs = WeeklyInputs(
+            current, current_path, {t: config.tiers[t] for t in recorded}, results=results, notes=notes
+        )
         add_rankings(config, inputs, list(recorded), opts.rankings, date.fromisoformat(opts.day[:10]))
         _recorded_candidates(inputs, recorded, opts.source)
         return inputs
@@ -266,4 +271,4 @@ def recommend(config: Config, opts: RecommendOptions, observer: RunObserver | No
     )
     replaced = existing_report(out_dir)
     outputs = write_weekly_outputs(rec, sources, out_dir, config.resolve(config.paths.proposed))
-    return WeeklyRun(rec, outputs, rankings_note, replaced, sources)
+    return WeeklyRun(rec, outputs, rankings_note, replaced, sources, tuple(inputs.notes))

@@ -145,7 +145,7 @@ def recommend(
         run = outcome.run
     else:
         run = observed(observer, lambda: run_recommend(config, opts, observer))
-    print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note)
+    print_summary(out_console(), run.recommendation, run.outputs, run.rankings_note, run.notes)
     if run.replaced is not None:
         note = f"replaced the earlier report of {opts.day} in {run.replaced.parent}"
         err_console().print(note, markup=False)

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 
 def print_summary(
-    console: Any, rec: Recommendation, outputs: Mapping[str, Path], rankings_note: str | None
+    console: Any,
+    rec: Recommendation,
+    outputs: Mapping[str, Path],
+    rankings_note: str | None,
+    notes: Sequence[str] = (),
 ) -> None:
     """The recommend summary: one row per tier, then where the files went."""
     from rich.table import Table
@@ -39,8 +43,8 @@ def print_summary(
             secs(s.latency_p95_s) if s else "n/a",
         )
     console.print(table)
-    if rankings_note:
-        console.print(f"[yellow]warning: {rankings_note}[/yellow]")
+    for note in ([rankings_note] if rankings_note else []) + list(notes):
+        console.print(f"warning: {note}", style="yellow", markup=False)
     for d in rec.decisions:
         if note := settle_note(d):
             console.print(f"{d.tier}: {note}", markup=False)

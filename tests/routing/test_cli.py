@@ -160,6 +160,18 @@ def test_recommend_results_on_a_runs_own_export_proposes_what_the_run_did(projec
     assert "| Rankings | not used |" not in report
 
 
+def test_recommend_results_warns_of_fields_it_did_not_read(project):
+    rows = [
+        {"task_id": f"t{i}", "tier": "chat", "model": "a/m", "passed": True, "cost_usd": 0.001, "latency": 80}
+        for i in range(5)
+    ]
+    results = project / "recorded.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    decided = invoke(project, "recommend", "--results", str(results), "--date", DAY, "--quiet")
+    assert decided.exit_code == 0, decided.output
+    assert "fields not read: latency (did you mean latency_ms?) (first on line 1)" in decided.output
+
+
 def test_export_litellm_prints_a_proxy_config(project):
     assert invoke(project, "recommend", "--simulate", "--date", DAY, "--tiers", "chat").exit_code == 0
     result = invoke(project, "export", "litellm")

@@ -49,6 +49,12 @@ def test_minimal_rows_default_to_recorded(tmp_path):
         ('{"tier":"chat","model":"m","passed":true}', "line 1: task_id"),
         ('{"task_id":"t","tier":"chat","model":"m"}', "line 1: passed"),
         ('{"task_id":"t","tier":"chat","model":"m","passed":true,"status":"maybe"}', "line 1: status"),
+        ('{"task_id":"t","tier":"chat","model":"m","passed":true,"cost_usd":-1}', "line 1: cost_usd"),
+        ('{"task_id":"t","tier":"chat","model":"m","passed":true,"latency_ms":NaN}', "line 1: latency_ms"),
+        (
+            '{"task_id":"t","tier":"chat","model":"m","passed":true,"prompt_tokens":-5}',
+            "line 1: prompt_tokens",
+        ),
     ],
 )
 def test_bad_rows_name_line_and_field(tmp_path, line, field):
@@ -77,3 +83,21 @@ def test_rows_with_tokens_but_no_cost_take_the_configured_price():
     assert priced.cost_usd == (1000 * 3.0 + 200 * 15.0) / 1e6 and priced.cost_source == "price"
     assert kept.cost_usd == 0.5 and kept.cost_source == "provider"  # a recorded cost is never replaced
     assert no_tokens.cost_usd is None and retried.cost_usd is None and other.cost_usd is None
+
+
+def test_fields_the_format_does_not_have_are_named_once_with_a_guess(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        '{"task_id":"t","tier":"chat","model":"m","passed":true,"latency":812}\n'
+        '{"task_id":"u","tier":"chat","model":"m","passed":true,"latency":90,"dataset":"arc"}\n'
+    )
+    notes: list[str] = []
+    rows = read_results(path, notes.append)
+    assert [r.latency_ms for r in rows] == [None, None]
+    assert notes == [
+        f"{path}: fields not read: latency (did you mean latency_ms?), dataset (first on line 1)"
+    ]
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text('{"task_id":"t","tier":"chat","model":"m","passed":true}\n')
+    read_results(clean, notes.append)
+    assert len(notes) == 1
