@@ -9,6 +9,7 @@ import gc
 import json
 import logging
 import os
+import socket
 import time
 from typing import Any
 
@@ -132,11 +133,23 @@ def _unparseable(chain: list[BaseException]) -> RetryDecision | None:
     return None
 
 
+def _name_unresolved(link: BaseException) -> bool:
+    """The host name could not be resolved: a `socket.gaierror`, or aiohttp's DNS error (matched by
+    name: aiohttp is LiteLLM's transport, not ours to import) should it come without its cause."""
+    return isinstance(link, socket.gaierror) or any(
+        cls.__name__ == "ClientConnectorDNSError" for cls in type(link).__mro__
+    )
+
+
 def classify_litellm_error(exc: BaseException) -> RetryDecision:
-    """LiteLLM's exception classes, read with their causes: LiteLLM reports a refused connection or
-    an unparseable 200 as a 500, so the chain decides before the class does."""
+    """LiteLLM's exception classes, read with their causes: LiteLLM reports an unresolvable host, a
+    refused connection or an unparseable 200 as a 500 or a retryable connection error, so the chain
+    decides before the class does. An unresolvable host is final: a lookup that failed does not
+    succeed a second later, and retrying every cell with back-off only made an offline run slow."""
     litellm = import_litellm()
     chain = _chain(exc)
+    if any(_name_unresolved(e) for e in chain):
+        return RetryDecision(False, "name_resolution")
     if any(
         isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED
         for e in chain

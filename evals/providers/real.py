@@ -26,6 +26,7 @@ from evals.records import Endpoint, Response, Task, ToolCall
 KEY_ENV = ("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 # Errors where the server answered with an error status or no connection was made: nothing billed.
 NOT_BILLED = {
+    "name_resolution",
     "connection_refused",
     "missing_api_key",
     "rate_limited",

@@ -161,6 +161,35 @@ def test_a_refused_connection_is_connection_refused_and_final():
     assert (result[0].cost_usd, result[0].cost_source) == (0.0, "not_billed")
 
 
+UNRESOLVABLE = "http://no-such-host.invalid:9/v1"  # .invalid never resolves (RFC 6761): no lookup leaves
+
+
+@pytest.mark.parametrize("model", ["openai/stub", "openrouter/acme/m"])
+def test_an_unresolvable_host_is_name_resolution_final_and_not_billed(model):
+    """LiteLLM wraps the DNS failure as a 500 (openai/) or a retryable connection error (openrouter/)."""
+    result = attempts(provider_for(UNRESOLVABLE, model), max_attempts=4)
+    assert [a.error_type for a in result] == ["name_resolution"] and not result[0].retryable
+    assert (result[0].cost_usd, result[0].cost_source) == (0.0, "not_billed")
+
+
+def test_a_lookup_failure_anywhere_in_the_chain_is_name_resolution():
+    """However deep LiteLLM buries the resolver's own error, the chain finds it."""
+    from evals.providers.litellm_adapter import classify_litellm_error, import_litellm
+
+    litellm = import_litellm()
+    try:
+        try:
+            socket.getaddrinfo("no-such-host.invalid", 443)
+        except socket.gaierror as lookup:
+            raise ConnectionError("Cannot connect to host no-such-host.invalid:443") from lookup
+    except ConnectionError as transport:
+        try:
+            raise litellm.APIConnectionError("Connection error.", "openrouter", "acme/m") from transport
+        except litellm.APIConnectionError as wrapped:
+            decision = classify_litellm_error(wrapped)
+    assert (decision.retry, decision.error_type) == (False, "name_resolution")
+
+
 def test_429_is_retried_after_the_servers_wait_then_succeeds():
     limited = Reply(429, {"error": {"message": "slow down"}}, headers={"retry-after": "0"})
     with serve(limited, Reply(body=tool_answer('{"city": "Paris"}'))) as server:
