@@ -260,9 +260,18 @@ def execute(
             )
             store.finish_run(run_id)
     if summary.all_errored:
-        kinds = ", ".join(f"{n} {kind}" for kind, n in summary.error_types.most_common()) or "errors"
-        raise RunFailed(f"every attempt of run {run_id} errored ({kinds})", summary)
+        raise RunFailed(all_errored_message(run_id, summary), summary)
     return summary
+
+
+def all_errored_message(run_id: str, summary: RunSummary) -> str:
+    """Why a run has nothing to decide from. The exit-3 message is all the user sees of such a run
+    (no summary lines, no report), so it also says what the budget guard did."""
+    kinds = ", ".join(f"{n} {kind}" for kind, n in summary.error_types.most_common()) or "errors"
+    lines = [f"every attempt of run {run_id} errored ({kinds})"]
+    if note := summary.budget_note():
+        lines.append(f"budget: {note}")
+    return "\n".join(lines)
 
 
 def resumed_request(store_path: Path, request: EvalRequest) -> tuple[Plan, EvalRequest]:

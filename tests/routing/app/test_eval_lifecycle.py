@@ -148,6 +148,22 @@ def test_every_attempt_errored_exits_3_with_one_line_per_error_kind(tmp_path, en
     assert "every attempt of run" in result.output and "3 authentication" in result.output
 
 
+def test_an_all_errored_run_stopped_by_the_budget_says_so(tmp_path, env):
+    """Each unreadable answer is billed at its real tokens ($0.03): after the first, the next
+    estimate ($0.05) no longer fits under $0.07, and the exit-3 message is the only place to say so."""
+    unreadable = Reply(body={**completion(completion_tokens=30), "choices": []})
+    with StubServer(lambda body, n: unreadable) as server:
+        config = make_project(tmp_path, server.url, n_tasks=3, concurrency=1)
+        model = yaml.safe_load(config.read_text())
+        model["models"]["stub/m"]["price"] = {"input_per_mtok": 0, "output_per_mtok": 1000}
+        config.write_text(yaml.safe_dump(model))
+        result = invoke(config, "eval", "--models", "stub/m", "--budget-usd", "0.07", "--quiet")
+        assert len(server.seen) == 1
+    assert result.exit_code == 3, result.output
+    assert "(1 invalid_response)" in result.output
+    assert "budget: stopped before the cap: 2 attempts not run" in result.output
+
+
 @pytest.mark.parametrize(
     "args", [["--repeats", "0"], ["--repeats", "-1"], ["--budget-usd", "nan"], ["--budget-usd", "-1"]]
 )
