@@ -14,6 +14,9 @@ from typing import Any, Protocol
 from evals.records import Response, Task
 
 TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
+# Errors of a call that got no answer from any server (its host did not resolve, nothing listened, the
+# connection failed): when a run has nothing else, the network or the api_base is what to check.
+UNREACHED = frozenset({"name_resolution", "connection_refused", "connection_error"})
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+[A-Za-z0-9_\-.]+|api[_-]?key=[^&\s]+)", re.I)
 
 

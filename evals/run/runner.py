@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, stop_after_delay
 
 from evals.checks.registry import grade
-from evals.providers.base import Provider
+from evals.providers.base import UNREACHED, Provider
 from evals.providers.cost import combine
 from evals.records import Response, Result, Task
 from evals.run.budget import Budget
@@ -103,6 +103,14 @@ class RunSummary:
     def all_errored(self) -> bool:
         """Every cell of the run ended in an error (exit code 3): nothing to decide from."""
         return bool(self.results) and all(r.status == "error" for r in self.results)
+
+    @property
+    def reached_no_server(self) -> bool:
+        """Every cell errored without an answer from any server, on real calls: the models are not
+        the problem (a replayed or simulated error says nothing about this machine's network)."""
+        return self.all_errored and all(
+            r.provider_kind == "real" and r.error_type in UNREACHED for r in self.results
+        )
 
     def budget_note(self) -> str | None:
         """What the budget guard did, and what it could not guard (calls with no known price)."""

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from evals.errors import DomainError, InputError, RunFailed
 from evals.providers.base import Provider
@@ -19,6 +20,7 @@ from evals.records import Price, Task
 from evals.run.plan import Plan, Prices, estimate_cell_usd, pairs_for, run_id_for, unpriced_models
 from evals.run.runner import RunObserver, RunStart, RunSummary, run_cells
 from evals.run.store import ResultStore
+from evals.text import some_of
 from routing.config import Config
 from routing.rankings.records import RankingSnapshot
 
@@ -260,15 +262,29 @@ def execute(
             )
             store.finish_run(run_id)
     if summary.all_errored:
-        raise RunFailed(all_errored_message(run_id, summary), summary)
+        raise RunFailed(all_errored_message(run_id, summary, config), summary)
     return summary
 
 
-def all_errored_message(run_id: str, summary: RunSummary) -> str:
+def servers(config: Config, models: Sequence[str]) -> list[str]:
+    """Where the models' calls go, as the config says: the api_base's host, else the gateway's own
+    default address (LiteLLM's, not ours to know)."""
+    names = set()
+    for endpoint in config.endpoints(models).values():
+        host = urlsplit(endpoint.api_base).hostname if endpoint.api_base else None
+        names.add(host or endpoint.api_base or f"{endpoint.group}'s default address")
+    return sorted(names)
+
+
+def all_errored_message(run_id: str, summary: RunSummary, config: Config) -> str:
     """Why a run has nothing to decide from. The exit-3 message is all the user sees of such a run
-    (no summary lines, no report), so it also says what the budget guard did."""
+    (no summary lines, no report), so it also says when no call reached a server (an offline
+    machine or a wrong api_base fails every call alike) and what the budget guard did."""
     kinds = ", ".join(f"{n} {kind}" for kind, n in summary.error_types.most_common()) or "errors"
     lines = [f"every attempt of run {run_id} errored ({kinds})"]
+    if summary.reached_no_server:
+        tried = some_of(servers(config, sorted({r.model for r in summary.results})))
+        lines.append(f"no call reached a server: check the network or the api_base ({tried})")
     if note := summary.budget_note():
         lines.append(f"budget: {note}")
     return "\n".join(lines)

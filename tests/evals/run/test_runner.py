@@ -188,3 +188,20 @@ def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
     )
     with ResultStore(tmp_path / "t.db") as store:
         assert run(Scripted(), store, plan_cells([(task(), "a")], 1)).budget_note() is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "errors", "expected"),
+    [
+        ("real", ["name_resolution", "connection_refused"], True),
+        ("real", ["name_resolution", "authentication"], False),  # one server answered
+        ("replay", ["connection_error", "connection_error"], False),  # a recording, not this network
+    ],
+)
+def test_reached_no_server_only_when_every_real_call_failed_to_connect(tmp_path, kind, errors, expected):
+    script = {("chat/t1", "a", i): [Response(error_type=e)] for i, e in enumerate(errors)}
+    provider = Scripted(script)
+    provider.kind = kind
+    with ResultStore(tmp_path / "r.db") as store:
+        summary = run(provider, store, plan_cells([(task(), "a")], repeats=len(errors)))
+    assert summary.all_errored and summary.reached_no_server is expected

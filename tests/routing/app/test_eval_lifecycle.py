@@ -146,6 +146,22 @@ def test_every_attempt_errored_exits_3_with_one_line_per_error_kind(tmp_path, en
         assert len(server.seen) == 3  # 401 is final: one request per cell
     assert result.exit_code == 3, result.output
     assert "every attempt of run" in result.output and "3 authentication" in result.output
+    assert "no call reached a server" not in result.output  # the server answered: the key is wrong
+
+
+def test_an_unresolvable_host_fails_once_per_cell_and_says_to_check_the_network(tmp_path, env):
+    config = make_project(tmp_path, "http://no-such-host.invalid:9/v1", n_tasks=3, max_attempts=4)
+    result = invoke(config, "eval", "--models", "stub/m", "--quiet")
+    assert result.exit_code == 3, result.output
+    assert "(3 name_resolution)" in result.output
+    hint = "no call reached a server: check the network or the api_base (no-such-host.invalid)"
+    assert hint in result.output
+    db = sqlite3.connect(tmp_path / ".routing" / "results.db")
+    try:
+        attempts = db.execute("SELECT error_type, cost_usd, cost_source FROM attempts").fetchall()
+    finally:
+        db.close()
+    assert attempts == [("name_resolution", 0.0, "not_billed")] * 3  # not retried, known to cost nothing
 
 
 def test_an_all_errored_run_stopped_by_the_budget_says_so(tmp_path, env):

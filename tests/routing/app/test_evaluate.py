@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 from evals.records import Reference, Task
 from evals.run.plan import Cell, estimate_cell_usd, pairs_for, run_id_for
-from routing.app.evaluate import price_table
+from routing.app.evaluate import price_table, servers
 from routing.config import Config
 
 CONFIG = Config.model_validate(
@@ -64,3 +64,18 @@ def test_pairs_for_crosses_tasks_and_models_per_tier():
         ("chat/b", "m1"),
         ("chat/b", "m2"),
     ]
+
+
+def test_servers_name_the_api_base_host_else_the_gateways_default():
+    config = Config.model_validate(
+        {
+            "version": 1,
+            "tiers": {"chat": {"tasks": "x"}},
+            "models": {
+                "local/a": {"litellm_model": "openai/a", "api_base": "http://user:pw@box.lan:8000/v1"},
+                "local/b": {"litellm_model": "openai/b", "api_base": "http://box.lan:8000/v1"},
+            },
+        }
+    )
+    found = servers(config, ["local/a", "local/b", "acme/m"])
+    assert found == ["box.lan", "openrouter's default address"]  # no credentials from the URL
