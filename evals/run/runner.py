@@ -189,15 +189,17 @@ async def call_with_retries(
     attempts: list[Response] = []
 
     async def attempt() -> Response:
-        if not budget.reserve(estimate):
-            return Response(error_type=NOT_RUN, error="stopped before the budget cap")
-        cost = None
-        try:
-            async with throttle.slot(group):
+        # reserved once a slot is free, not while queued: queued cells reserving the whole plan's
+        # estimate at the start refused calls that the spend, once known, would have allowed
+        async with throttle.slot(group):
+            if not budget.reserve(estimate):
+                return Response(error_type=NOT_RUN, error="stopped before the budget cap")
+            cost = None
+            try:
                 response = await provider.complete(cell.task, cell.model, cell.repeat)
-            cost = response.cost_usd
-        finally:
-            budget.settle(estimate, cost)
+                cost = response.cost_usd
+            finally:
+                budget.settle(estimate, cost)
         if response.error_type == "rate_limited":
             throttle.rate_limited(group, response.retry_after_s)
         elif response.ok:

@@ -103,6 +103,24 @@ def test_budget_guard_stops_before_the_cap(tmp_path):
     assert summary.spent_usd <= 0.035
 
 
+def test_the_budget_reserves_only_calls_in_flight_not_the_queued_ones(tmp_path):
+    """Ten calls estimated at $0.01 that cost nothing all fit under $0.035, two at a time: the cap is
+    on what is spent and in flight, not on the whole plan's estimate."""
+
+    class Slow(Scripted):
+        async def complete(self, t, model, repeat):
+            await asyncio.sleep(0.01)
+            return await super().complete(t, model, repeat)
+
+    free = Response(error_type="name_resolution", cost_usd=0.0, cost_source="not_billed")
+    cells = plan_cells([(task(), "a")], repeats=10)
+    with ResultStore(tmp_path / "r.db") as store:
+        summary = run(
+            Slow(default=free), store, cells, concurrency=2, budget_usd=0.035, estimate_usd=lambda c: 0.01
+        )
+    assert (summary.completed, summary.skipped_for_budget, summary.spent_usd) == (10, 0, 0.0)
+
+
 def test_cell_key_depends_on_content_and_repeat():
     a, b = Cell(task(), "m", 0), Cell(task(), "m", 1)
     changed = task().model_copy(update={"checks": [{"contains": "paris"}]})
