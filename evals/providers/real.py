@@ -22,6 +22,7 @@ from evals.providers.litellm_adapter import (
     to_response,
 )
 from evals.records import Endpoint, Response, Task, ToolCall
+from evals.text import some_of
 
 KEY_ENV = ("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 # Errors where the server answered with an error status or no connection was made: nothing billed.
@@ -57,8 +58,13 @@ def request_kwargs(task: Task, litellm_model: str, timeout_s: float) -> dict[str
 
 
 def missing_credentials(endpoints: Mapping[str, Endpoint]) -> list[str]:
-    """Models that would certainly fail for want of a key: checked before a run spends anything."""
-    return [f"{model} (set {env})" for model, ep in endpoints.items() if (env := ep.missing_key())]
+    """Models that would certainly fail for want of a key, checked before a run spends anything: one
+    entry per key to set, `OPENROUTER_API_KEY for a/x, b/y`."""
+    by_key: dict[str, list[str]] = {}
+    for model, endpoint in endpoints.items():
+        if env := endpoint.missing_key():
+            by_key.setdefault(env, []).append(model)
+    return [f"{env} for {some_of(models)}" for env, models in by_key.items()]
 
 
 def configured_secrets(endpoints: Mapping[str, Endpoint]) -> tuple[str, ...]:

@@ -151,24 +151,23 @@ def make_provider(mode: str, config: Config, plan: Plan, prices: Prices) -> Prov
     return LiteLLMProvider(real_endpoints(config, plan.models, prices))
 
 
-def check_real_run(config: Config, plan: Plan, prices: Prices, allow_unpriced: bool) -> None:
-    """Keys and prices, before anything is written or paid."""
+def check_keys(config: Config, plan: Plan) -> None:
+    """Keys first, before LiteLLM is even imported (seconds): a missing key is said at once."""
     from evals.providers.real import missing_credentials
 
     missing = missing_credentials(config.endpoints(plan.models))
     if missing:
-        raise DomainError(
-            f"no API key for {len(missing)} model(s): {', '.join(missing[:3])}"
-            + (" ..." if len(missing) > 3 else "")
-            + "; export the key, or run offline with --simulate"
-        )
+        raise DomainError(f"no API key: set {'; '.join(missing)}; or run offline with --simulate")
+
+
+def check_prices(plan: Plan, prices: Prices, allow_unpriced: bool) -> None:
+    """Prices, before anything is written or paid: the budget guard cannot bound an unpriced model."""
     unpriced = unpriced_models(plan, prices)
     if unpriced and not allow_unpriced:
         raise DomainError(
-            f"no price for {len(unpriced)} model(s): {', '.join(unpriced[:3])}"
-            + (" ..." if len(unpriced) > 3 else "")
-            + "; the budget guard cannot bound them: add models.<slug>.price in routing.yaml, "
-            "or pass --allow-unpriced (their calls are then not counted against the cap)"
+            f"no price for {len(unpriced)} model(s): {some_of(unpriced)}; the budget guard cannot bound"
+            " them: add models.<slug>.price in routing.yaml, or pass --allow-unpriced (their calls are"
+            " then not counted against the cap)"
         )
 
 
@@ -208,8 +207,9 @@ def execute(
 
     store_path = config.resolve(config.paths.store)
     if plan.mode == "real":
+        check_keys(config, plan)
         prices = with_map_prices(config, plan.models, prices)
-        check_real_run(config, plan, prices, request.allow_unpriced)
+        check_prices(plan, prices, request.allow_unpriced)
     check_writable(files=[store_path, *request.outputs])
     budget = config.eval.budget_usd if request.budget_usd is None else request.budget_usd
     with ResultStore(store_path) as store:

@@ -75,7 +75,7 @@ def mixed_provider(
 
     missing = missing_credentials(config.endpoints(real))
     if missing:
-        raise DomainError(f"no API key for --real model(s): {', '.join(missing)}")
+        raise DomainError(f"no API key for --real models: set {'; '.join(missing)}")
     tasks = list({t.id: t for t, m in pairs if m not in real}.values())
     sim = SimProvider(tasks, prices, seed=config.eval.seed)
     return MixedProvider(sim, LiteLLMProvider(real_endpoints(config, real, prices)), real)

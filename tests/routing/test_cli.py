@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -278,8 +279,19 @@ def test_real_run_without_a_key_fails_fast_and_writes_nothing(project, monkeypat
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
     result = invoke(project, "recommend", "--tiers", "chat", "--date", DAY)
     assert result.exit_code == 1
-    assert "set OPENROUTER_API_KEY" in result.output and "--simulate" in result.output
+    assert "no API key: set OPENROUTER_API_KEY for " in result.output and "--simulate" in result.output
     assert outputs(project) == []
+    # said before LiteLLM is imported (seconds of start-up for nothing)
+    probe = (
+        "import sys\nfrom routing.cli import main\n"
+        "try:\n    main(['recommend', '--tiers', 'chat', '--config', sys.argv[1]])\n"
+        "except SystemExit as done:\n    print(done.code, 'litellm' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENROUTER_API_KEY"}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, str(project / "routing.yaml")], capture_output=True, text=True, env=env
+    )
+    assert ran.stdout.split()[-2:] == ["1", "False"], ran.stdout + ran.stderr
 
 
 def test_command_line_paths_resolve_against_the_current_folder(project, tmp_path_factory, monkeypatch):
