@@ -35,7 +35,8 @@ class ModelWeek:
     positive when the model climbed; `share_change` is in share points (0.02 = +2 points).
     `trend_4w` is the token growth over four weeks (this week against the snapshot 28 days earlier),
     None unless the model is listed in both. `entered` is True when the model is new to the top N
-    against the week before (False when there is no snapshot exactly one week earlier).
+    against the week before, None when there is no snapshot exactly one week earlier (unknown, not
+    False). `fast_climber` is None when the week-over-week growth is unknown.
     `reported_change` is the source's own WoW figure, kept apart: it may span a week this series lacks.
     """
 
@@ -52,8 +53,8 @@ class ModelWeek:
     rank_change: int | None
     share_change: float | None
     trend_4w: float | None
-    fast_climber: bool
-    entered: bool
+    fast_climber: bool | None
+    entered: bool | None
     source_url: str
     as_of: str | None
     reported_change: float | None = None  # the source's own week-over-week figure, never recomputed
@@ -123,8 +124,8 @@ def model_weeks(snapshots: Sequence[RankingSnapshot], fast_climber_wow: float = 
                     rank_change=(before.rank - row.rank) if before else None,
                     share_change=(share - prev_share) if comparable and basis == prev_basis else None,
                     trend_4w=growth(row.total_tokens, old.total_tokens) if old else None,
-                    fast_climber=wow is not None and wow >= fast_climber_wow,
-                    entered=prev is not None and before is None,
+                    fast_climber=None if wow is None else wow >= fast_climber_wow,
+                    entered=None if prev is None else before is None,
                     source_url=snapshot.meta.source_url,
                     as_of=snapshot.meta.as_of,
                     reported_change=row.reported_change,

@@ -73,7 +73,8 @@ def test_all_65_weeks_import_and_every_model_week_shows_with_recomputed_wow(proj
         assert got[key] == (None if wow is None else pytest.approx(wow, rel=1e-12)), key
     assert sum(w is not None for w in got.values()) == 478
     for row in rows:
-        assert row["fast_climber"] == (row["wow_growth"] is not None and row["wow_growth"] >= 0.20)
+        wow = row["wow_growth"]
+        assert row["fast_climber"] == (None if wow is None else wow >= 0.20)  # unknown is null, not false
         assert {"family", "total_tokens", "rank", "share", "rank_change", "source_url", "as_of"} <= set(row)
 
 

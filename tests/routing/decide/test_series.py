@@ -35,7 +35,7 @@ def by(weeks, model: str) -> list:
 def test_wow_rank_share_and_fast_climber_between_consecutive_weeks() -> None:
     weeks = model_weeks([snap(0, [("a/x", 100), ("b/y", 50)]), snap(1, [("b/y", 150), ("a/x", 110)])], 0.2)
     y0, y1 = by(weeks, "b/y")
-    assert y0.wow_growth is None and y0.rank_change is None and y0.entered is False  # first week: no history
+    assert y0.wow_growth is None and y0.rank_change is None and y0.entered is None  # first week: unknown
     assert y1.wow_growth == pytest.approx(2.0) and y1.rank_change == 1 and y1.fast_climber
     assert y1.share == pytest.approx(150 / 260) and y1.share_basis == "listed"
     assert y1.share_change == pytest.approx(150 / 260 - 50 / 150)
@@ -55,7 +55,8 @@ def test_leaving_and_reentering_restarts_the_series() -> None:
     )
     x = by(weeks, "a/x")
     assert [w.wow_growth for w in x] == [None, None, pytest.approx(0.1)]
-    assert [w.entered for w in x] == [False, True, False]
+    assert [w.entered for w in x] == [None, True, False]
+    assert [w.fast_climber for w in x] == [None, None, False]  # growth unknown, then +10%
     assert x[1].rank_change is None
 
 
@@ -64,7 +65,8 @@ def test_a_missing_week_gives_no_growth_across_the_gap_but_keeps_the_source_figu
     after_gap.rows[0] = after_gap.rows[0].model_copy(update={"reported_change": 0.66})
     weeks = model_weeks([snap(0, [("a/x", 100)]), after_gap])
     later = by(weeks, "a/x")[1]
-    assert later.wow_growth is None and later.rank_change is None and later.entered is False
+    assert later.wow_growth is None and later.rank_change is None
+    assert later.entered is None and later.fast_climber is None  # unknown across a gap, not False
     assert later.reported_change == 0.66
 
 

@@ -45,7 +45,7 @@ def test_json_rows_and_table_rows() -> None:
         "rank_change": None,
         "share_change": None,
         "trend_4w": None,
-        "fast_climber": False,
+        "fast_climber": None,  # a newcomer's growth is unknown: null, never false
         "entered": True,
         "reported_change": None,
         "source_url": "https://openrouter.ai/rankings",
