@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,23 @@ def test_usage_import_then_show(project):
     text = invoke(project, "usage", "show").output
     assert "FLAG: spend is more concentrated than tokens" in text
     assert "2026-04-13: own traffic vs the public board" in text  # a snapshot exists for that week
+
+
+def test_imported_traffic_is_ignored_by_git(project, repo):
+    """Spend logs are the team's production requests: a `git add -A` after an import must not take them."""
+    shutil.copy(repo / ".gitignore", project / ".gitignore")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    result = invoke(project, "usage", "import", str(project / "samples" / "spend_logs_traffic.csv"))
+    assert result.exit_code == 0, result.output
+    (stored,) = (project / "reports" / "usage").glob("*.csv")
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(stored)], cwd=project, check=False)
+    assert ignored.returncode == 0
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert "?? routing.yaml" in status  # untracked files are listed ...
+    assert not [line for line in status if "reports/usage" in line]  # ... but not the imported traffic
 
 
 def test_bad_usage_file_stores_nothing(project, tmp_path):
