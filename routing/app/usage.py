@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from routing.config import Config
 from routing.usage.records import UsageSummary
 
 
-def import_usage(config: Config, files: Sequence[Path]) -> list[tuple[Path, str, int]]:
-    """Normalize and store each file; (stored path, source, rows) per file. Nothing is stored on error."""
-    from routing.usage.files import read_usage_file, save_usage
+@dataclass(frozen=True)
+class Imported:
+    """What importing one file did: its new rows are stored, its already-known requests are not."""
+
+    file: Path
+    source: str | None  # None: the file has no rows
+    rows: int  # rows stored
+    duplicates: int  # rows skipped: their request_id was imported before, or earlier in this import
+    stored: Path | None  # None: nothing new to store
+
+
+def import_usage(config: Config, files: Sequence[Path]) -> list[Imported]:
+    """Normalize each file and store the requests not imported yet. Nothing is stored on error."""
+    from routing.usage.dedupe import first_of_each_request, request_keys
+    from routing.usage.files import load_usage, read_usage_file, save_usage
 
     tables = [read_usage_file(f) for f in files]  # read all first: a bad file stores nothing
     folder = config.resolve(config.paths.usage)
-    return [(save_usage(t, folder), str(t["source"].iloc[0]), len(t)) for t in tables if len(t)]
+    seen = set(request_keys(load_usage(folder)))
+    imported = []
+    for file, table in zip(files, tables, strict=True):
+        fresh, duplicates = first_of_each_request(table, seen)
+        seen |= request_keys(fresh)
+        source = str(table["source"].iloc[0]) if len(table) else None
+        stored = save_usage(fresh, folder) if len(fresh) else None
+        imported.append(Imported(file, source, len(fresh), duplicates, stored))
+    return imported
 
 
 def usage_summary(config: Config) -> UsageSummary | None:

@@ -32,8 +32,14 @@ def usage_import(config: Any, files: tuple[str, ...]) -> None:
     """Import LiteLLM_SpendLogs exports and OpenRouter activity exports (CSV, JSON or JSONL)."""
     from routing.app.usage import import_usage
 
-    for path, source, rows in import_usage(config, [Path(f) for f in files]):
-        note(f"{rows} {source} rows -> {path}")
+    for done in import_usage(config, [Path(f) for f in files]):
+        skipped = f" ({done.duplicates} duplicate rows skipped: request_id already imported)"
+        if done.stored is not None:
+            note(f"{done.rows} {done.source} rows -> {done.stored}" + (skipped if done.duplicates else ""))
+        elif done.duplicates:
+            note(f"{done.file}: nothing new" + skipped)
+        else:
+            note(f"{done.file}: no rows")
 
 
 @usage.command("show")

@@ -7,7 +7,8 @@ Sources (CSV, JSON list, JSON `{"data": [...]}` or JSONL):
   row per model, endpoint and day; no tier, no latency, no failures (those stay unknown).
 A column that belongs to neither is an error naming it: a renamed column silently read as missing
 would turn spend into "unknown" without anyone noticing. Imported tables are stored as CSV in
-`paths.usage`, deduplicated by (source, request_id) when read back.
+`paths.usage`, one row per (source, request_id) when read back (routing/usage/dedupe.py). A request_id is
+kept as text (`007` stays `007`) and a missing one stays missing, never the text "nan".
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.errors import InputError
 from evals.files import atomic_write, parse_json, read_text
+from routing.usage.dedupe import first_of_each_request
 from routing.usage.ids import parse_deployment_id, tier_of_group
 from routing.usage.records import NORMALIZED
 
@@ -116,7 +119,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if rows is not None:
         return pd.DataFrame(rows)
     try:
-        return pd.read_csv(io.StringIO(text))
+        return pd.read_csv(io.StringIO(text), dtype={"request_id": str})  # ids are names, not numbers
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(p, None, f"not CSV or JSON: {exc}") from None
 
@@ -160,6 +163,16 @@ def _number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
     return values
 
 
+def _request_id(value: Any) -> str | None:
+    """A row's request_id as text; None when the row has none (a JSON number 7.0 reads as "7")."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
 def _spend_logs(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     import pandas as pd
 
@@ -183,7 +196,7 @@ def _spend_logs(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "source": "litellm_spend_logs",
-            "request_id": frame["request_id"].astype(str),
+            "request_id": [_request_id(v) for v in frame["request_id"]],
             "ts": start,
             "tier": [tier_of_group(g) if g else None for g in group],
             "group": group,
@@ -249,7 +262,8 @@ def save_usage(table: pd.DataFrame, folder: str | Path) -> Path:
 
 
 def load_usage(folder: str | Path) -> pd.DataFrame | None:
-    """Every stored table, one row per (source, request_id); None when nothing was imported."""
+    """Every stored table, one row per (source, request_id) however many files hold a request (stores
+    written before imports skipped known requests may overlap); None when nothing was imported."""
     import pandas as pd
 
     files = sorted(Path(folder).glob("*.csv")) if Path(folder).is_dir() else []
@@ -257,11 +271,11 @@ def load_usage(folder: str | Path) -> pd.DataFrame | None:
         return None
     tables = []
     for f in files:
-        table = pd.read_csv(io.StringIO(read_text(f)))
+        table = pd.read_csv(io.StringIO(read_text(f)), dtype={"request_id": str})
         missing = [c for c in NORMALIZED if c not in table.columns]
         if missing:
             raise InputError(f, ", ".join(missing), "not a stored usage table (re-import the source file)")
         tables.append(table[list(NORMALIZED)])
     table = pd.concat(tables, ignore_index=True)
     table["ts"] = pd.to_datetime(table["ts"], utc=True, format="mixed")
-    return table.drop_duplicates(subset=["source", "request_id"], keep="last").reset_index(drop=True)
+    return first_of_each_request(table)[0]

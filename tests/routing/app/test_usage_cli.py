@@ -63,6 +63,31 @@ def test_imported_traffic_is_ignored_by_git(project, repo):
     assert not [line for line in status if "reports/usage" in line]  # ... but not the imported traffic
 
 
+def test_a_request_imported_twice_counts_once(project, tmp_path):
+    traffic = (project / "samples" / "spend_logs_traffic.csv").read_text().splitlines()
+    first, later = tmp_path / "first.csv", tmp_path / "later.csv"
+    first.write_text("\n".join(traffic[:1001]) + "\n")  # requests 1-1000
+    later.write_text("\n".join([traffic[0], *traffic[801:]]) + "\n")  # 800-2050: 200 seen before
+
+    result = invoke(project, "usage", "import", str(first))
+    assert result.exit_code == 0 and "duplicate" not in result.output, result.output
+    result = invoke(
+        project, "usage", "import", str(later), str(project / "samples" / "spend_logs_traffic.csv")
+    )
+    lines = result.output.splitlines()
+    assert result.exit_code == 0, result.output
+    assert lines[0].startswith("1050 litellm_spend_logs rows -> ")
+    assert lines[0].endswith("(200 duplicate rows skipped: request_id already imported)")
+    assert lines[1].endswith(
+        "spend_logs_traffic.csv: nothing new (2050 duplicate rows skipped: request_id already imported)"
+    )
+
+    shown = json.loads(invoke(project, "usage", "show", "--format", "json").output)
+    coding = next(c for c in shown["concentration"] if (c["week"], c["scope"]) == ("2026-04-13", "coding"))
+    tokens = {s["model"]: s["tokens"] for s in coding["shares"]}
+    assert tokens == {"deepseek/deepseek-v4-flash": 80_000, "anthropic/claude-sonnet-4.6": 20_000}
+
+
 def test_bad_usage_file_stores_nothing(project, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("request_id,startTime,spend,tokens_used\n")

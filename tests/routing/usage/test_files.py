@@ -53,3 +53,45 @@ def test_stored_tables_are_deduplicated_on_reload(tmp_path, sample_dir):
     loaded = load_usage(tmp_path)
     assert len(loaded) == len(table)
     assert loaded["spend_usd"].sum() == pytest.approx(table["spend_usd"].sum())
+
+
+def test_request_ids_are_text_and_missing_ones_stay_missing(tmp_path):
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "request_id,startTime,spend,prompt_tokens,completion_tokens,status\n"
+        "007,2026-04-13T00:00:00Z,0.1,10,5,success\n"
+        ",2026-04-13T00:01:00Z,0.1,10,5,success\n"
+        ",2026-04-13T00:02:00Z,0.1,10,5,success\n"
+    )
+    table = read_usage_file(spend)
+    assert table["request_id"].iloc[0] == "007"
+    assert table["request_id"].isna().tolist() == [False, True, True]  # missing, not the text "nan"
+    save_usage(table, tmp_path / "store")
+    loaded = load_usage(tmp_path / "store")
+    assert loaded["request_id"].iloc[0] == "007"
+    assert loaded["request_id"].isna().sum() == 2  # two requests without an id are two requests
+    assert loaded["prompt_tokens"].sum() == 30
+
+
+def test_json_request_ids_read_like_csv_ones(tmp_path):
+    row = {
+        "startTime": "2026-04-13",
+        "spend": 0.1,
+        "prompt_tokens": 1,
+        "completion_tokens": 1,
+        "status": "success",
+    }
+    rows = [{"request_id": 7, **row}, {"request_id": None, **row}]
+    path = tmp_path / "spend.json"
+    path.write_text(json.dumps(rows))
+    ids = read_usage_file(path)["request_id"]
+    assert ids.iloc[0] == "7" and ids.isna().tolist() == [False, True]
+
+
+def test_overlapping_stored_tables_count_each_request_once(tmp_path, sample_dir):
+    table = read_usage_file(sample_dir / "spend_logs_traffic.csv")
+    save_usage(table.iloc[:1000], tmp_path)
+    save_usage(table.iloc[800:], tmp_path)  # an export of the following days, overlapping by 200 rows
+    loaded = load_usage(tmp_path)
+    assert len(loaded) == len(table) == 2050
+    assert loaded["prompt_tokens"].sum() == table["prompt_tokens"].sum()
