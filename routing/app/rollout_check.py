@@ -7,6 +7,7 @@ the candidate's rows (role `primary` for a new primary, `gray` for a canary) and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +15,21 @@ from evals.errors import InputError
 from evals.files import load_yaml
 from routing.config import Config
 from routing.decide.rollout_verdict import Observed, Verdict, guard_checks, judge
+from routing.decide.traffic_fit import fit_note
 from routing.usage.ids import deployment_id
 
 if TYPE_CHECKING:
     import pandas as pd
 
 EXIT_CODES = {"promote": 0, "hold": 4, "roll back": 5}  # the worst verdict of all judged tiers wins
+
+
+@dataclass(frozen=True)
+class RolloutCheck:
+    """The verdicts, and notes on the spend log itself (e.g. its rows are not from this plan)."""
+
+    verdicts: tuple[Verdict, ...]
+    notes: tuple[str, ...]
 
 
 def latest_plan(config: Config) -> Path:
@@ -52,7 +62,7 @@ def _stage_min(tier: dict[str, Any], stage: int, path: Path) -> int | None:
     return stages[min(stage, len(stages)) - 1].get("min_requests")
 
 
-def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | None = None) -> list[Verdict]:
+def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | None = None) -> RolloutCheck:
     """One verdict per candidate of the plan, from the spend logs in `usage`."""
     from routing.usage.files import read_usage_file
 
@@ -66,6 +76,8 @@ def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | Non
         raise InputError(usage, None, "no LiteLLM spend-log rows: a rollout is judged per deployment id")
     settings = plan.get("settings") or {}
     verdicts = []
+    candidate_rows: dict[str, int] = {}
+    incumbent_rows: dict[str, int] = {}
     for tier in plan["tiers"]:
         name, kind, candidate, incumbent = (
             tier["tier"],
@@ -75,17 +87,22 @@ def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | Non
         )
         dep = deployment_id(name, "primary" if kind == "primary" else "gray", candidate)
         cand = _observed(table, dep)
+        candidate_rows[dep] = cand.requests
         inc = None
         if incumbent:
-            inc = _observed(table, deployment_id(name, "incumbent", incumbent))
+            inc_dep = deployment_id(name, "incumbent", incumbent)
+            inc = _observed(table, inc_dep)
             if inc.requests == 0 and kind == "gray":
-                inc = _observed(table, deployment_id(name, "primary", incumbent))
+                inc_dep = deployment_id(name, "primary", incumbent)
+                inc = _observed(table, inc_dep)
+            incumbent_rows[inc_dep] = inc.requests
         checks = guard_checks(tier.get("guards") or [], cand, inc, settings)
         head = {"tier": name, "kind": kind, "candidate": candidate, "deployment_id": dep}
         alpha = float(settings.get("alpha", 0.05))
         verdicts.append(judge(head, stage, _stage_min(tier, stage, path), checks, cand, alpha))
-    return verdicts
+    fit = fit_note(str(usage), int(table["requests"].sum()), candidate_rows, incumbent_rows)
+    return RolloutCheck(tuple(verdicts), (fit,) if fit else ())
 
 
-def exit_code(verdicts: list[Verdict]) -> int:
+def exit_code(verdicts: tuple[Verdict, ...]) -> int:
     return max((EXIT_CODES[v.verdict] for v in verdicts), default=0)

@@ -75,9 +75,11 @@ def rollout_check(config: Any, stage: int, usage_path: str, plan_path: str | Non
     from routing.app.rollout_check import check_rollout, exit_code
     from routing.render.usage import verdict_lines, verdicts_json
 
-    verdicts = check_rollout(config, stage, Path(usage_path), Path(plan_path) if plan_path else None)
+    checked = check_rollout(config, stage, Path(usage_path), Path(plan_path) if plan_path else None)
     if fmt == "json":
-        click.echo(json.dumps(verdicts_json(verdicts), indent=2))
+        click.echo(json.dumps(verdicts_json(checked.verdicts, checked.notes), indent=2))
     else:
-        click.echo("\n".join(verdict_lines(verdicts)) or "the plan has no candidate to judge")
-    sys.exit(exit_code(verdicts))
+        for line in checked.notes:
+            note(line)
+        click.echo("\n".join(verdict_lines(checked.verdicts)) or "the plan has no candidate to judge")
+    sys.exit(exit_code(checked.verdicts))

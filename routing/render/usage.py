@@ -5,6 +5,7 @@ Renderers only format what usage/ and decide/ computed; unknown values print as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -71,7 +72,7 @@ def usage_json(summary: UsageSummary) -> dict[str, Any]:
     return {"version": 1, **asdict(summary)}
 
 
-def verdict_lines(verdicts: list[Verdict]) -> list[str]:
+def verdict_lines(verdicts: Sequence[Verdict]) -> list[str]:
     lines = []
     for v in verdicts:
         lines.append(
@@ -84,5 +85,5 @@ def verdict_lines(verdicts: list[Verdict]) -> list[str]:
     return lines
 
 
-def verdicts_json(verdicts: list[Verdict]) -> dict[str, Any]:
-    return {"version": 1, "verdicts": [asdict(v) for v in verdicts]}
+def verdicts_json(verdicts: Sequence[Verdict], notes: Sequence[str] = ()) -> dict[str, Any]:
+    return {"version": 1, "verdicts": [asdict(v) for v in verdicts], "notes": list(notes)}

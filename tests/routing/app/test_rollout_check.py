@@ -41,11 +41,15 @@ def project(tmp_path_factory) -> Path:
     plan = plan_rollout(diff_policies(old, new), new, {}, config.rollout)
     (root / "reports" / "2026-04-13").mkdir(parents=True)
     (root / "reports" / "2026-04-13" / "rollout.yaml").write_text(yaml.safe_dump(rollout_to_dict(plan)))
-    spec = importlib.util.spec_from_file_location("make_usage_samples", SCRIPT)
-    samples = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(samples)
-    samples.main(["--out", str(root / "usage")])
+    samples().main(["--out", str(root / "usage")])
     return root
+
+
+def samples():
+    spec = importlib.util.spec_from_file_location("make_usage_samples", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def check(project: Path, sample: str, stage: str = "2", *extra: str):
@@ -60,6 +64,7 @@ def test_healthy_canary_promotes_its_new_primary(project):
     assert primary["verdict"] == "promote", primary["reason"]
     assert primary["deployment_id"] == "coding:primary:deepseek/deepseek-v4-flash"
     assert primary["requests"] >= primary["min_requests"]
+    assert yaml.safe_load(result.output)["notes"] == []  # the file fits the plan: nothing to say about it
     assert {c["status"] for c in primary["checks"]} == {"ok"}
     assert any(c["source"] == "incumbent traffic" for c in primary["checks"])
     # The 5% canary saw too few requests for its sample size yet: hold, with the count still needed.
@@ -85,3 +90,23 @@ def test_a_stage_outside_the_plan_and_logs_without_the_candidate_are_clear(proje
     result = check(project, "spend_logs_traffic.csv")  # no canary deployment ids in it
     assert result.exit_code == 4
     assert "0 of" in result.output and "more needed" in result.output
+
+
+def test_logs_from_deployments_the_plan_does_not_judge_are_named_in_one_line(project):
+    """Another tier's (or plan's) traffic: every verdict would read "0 of N", as if traffic were slow."""
+    module = samples()
+    rows = module.canary_spend_logs(regressed=False)
+    for row in rows:
+        row["model_id"] = row["model_id"].replace("coding:", "chat:")
+        row["model_group"] = "chat"
+    logs = module.write_csv(rows, project / "usage" / "chat_canary.csv")
+    result = check(project, "chat_canary.csv", "1")
+    assert result.exit_code == 4 and "HOLD: 0 of" in result.output
+    notes = [line for line in result.output.splitlines() if line.startswith(str(logs))]
+    assert notes == [
+        f"{logs}: none of its 6,000 rows is from the plan's candidates "
+        "(coding:primary:deepseek/deepseek-v4-flash, coding:gray:qwen/qwen3-coder): "
+        "is it this stage's traffic, from the config `routing export litellm` wrote?"
+    ]
+    shown = check(project, "chat_canary.csv", "1", "--format", "json").output
+    assert yaml.safe_load(shown[shown.index("{") :])["notes"] == notes
