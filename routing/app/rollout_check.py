@@ -64,6 +64,7 @@ def _stage_min(tier: dict[str, Any], stage: int, path: Path) -> int | None:
 
 def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | None = None) -> RolloutCheck:
     """One verdict per candidate of the plan, from the spend logs in `usage`."""
+    from routing.usage.dedupe import first_of_each_request
     from routing.usage.files import read_usage_file
 
     path = plan_path or latest_plan(config)
@@ -74,6 +75,7 @@ def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | Non
     table = table[table["source"] == "litellm_spend_logs"]
     if table.empty:
         raise InputError(usage, None, "no LiteLLM spend-log rows: a rollout is judged per deployment id")
+    table, repeated = first_of_each_request(table)  # an export concatenated with itself counts once
     settings = plan.get("settings") or {}
     verdicts = []
     candidate_rows: dict[str, int] = {}
@@ -100,8 +102,12 @@ def check_rollout(config: Config, stage: int, usage: Path, plan_path: Path | Non
         head = {"tier": name, "kind": kind, "candidate": candidate, "deployment_id": dep}
         alpha = float(settings.get("alpha", 0.05))
         verdicts.append(judge(head, stage, _stage_min(tier, stage, path), checks, cand, alpha))
-    fit = fit_note(str(usage), int(table["requests"].sum()), candidate_rows, incumbent_rows)
-    return RolloutCheck(tuple(verdicts), (fit,) if fit else ())
+    notes = []
+    if repeated:
+        notes.append(f"{usage}: {repeated:,} rows repeat a request_id read before: each request counted once")
+    if fit := fit_note(str(usage), int(table["requests"].sum()), candidate_rows, incumbent_rows):
+        notes.append(fit)
+    return RolloutCheck(tuple(verdicts), tuple(notes))
 
 
 def exit_code(verdicts: tuple[Verdict, ...]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,13 @@ def test_logs_from_deployments_the_plan_does_not_judge_are_named_in_one_line(pro
     ]
     shown = check(project, "chat_canary.csv", "1", "--format", "json").output
     assert yaml.safe_load(shown[shown.index("{") :])["notes"] == notes
+
+
+def test_a_request_repeated_in_the_spend_log_counts_once(project):
+    once = json.loads(check(project, "spend_logs_canary_healthy.csv", "2", "--format", "json").output)
+    text = (project / "usage" / "spend_logs_canary_healthy.csv").read_text().splitlines()
+    (project / "usage" / "twice.csv").write_text("\n".join([*text, *text[1:]]) + "\n")  # exported twice
+    twice = json.loads(check(project, "twice.csv", "2", "--format", "json").output)
+    assert twice["verdicts"] == once["verdicts"]
+    repeated = "6,000 rows repeat a request_id read before: each request counted once"
+    assert twice["notes"] == [f"{project / 'usage' / 'twice.csv'}: {repeated}"]
