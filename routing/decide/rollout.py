@@ -2,8 +2,9 @@
 
 For every tier that sends traffic to a model it did not serve before (a new primary, a new or larger
 gray share) the plan gives stages, the requests each stage needs before a decision is statistically
-meaningful, guard metrics with thresholds from the incumbent's measured baseline, and the promote and
-rollback rules. Changes that shift no traffic (fallbacks, gates, a removed gray share) apply directly.
+meaningful, guard metrics with thresholds from the incumbent's baseline (its score this week, labelled
+`simulated` when that score is), and the promote and rollback rules. Changes that shift no traffic
+(fallbacks, gates, a removed gray share) apply directly.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from routing.policy import Policy, TierPolicy
 LATENCY_SLACK = 1.25  # a candidate may be up to 25% slower at p95 than the incumbent
 COST_SLACK = 1.25  # ... and up to 25% dearer per successful outcome
 
-BaselineSource = Literal["measured", "gates", "none"]
+# The incumbent's score is "measured" from real calls or "simulated" (never labelled measured); else the
+# tier's "gates", else "none".
+BaselineSource = Literal["measured", "simulated", "gates", "none"]
 RampKind = Literal["primary", "gray"]  # a new primary ramps through the stages; a canary gets one
 
 
@@ -30,7 +33,7 @@ RampKind = Literal["primary", "gray"]  # a new primary ramps through the stages;
 
 @dataclass(frozen=True)
 class Baseline:
-    """What the candidate is compared with: the incumbent's measured score, else the tier's gates."""
+    """What the candidate is compared with: the incumbent's score, else the tier's gates."""
 
     source: BaselineSource
     model: str | None
@@ -115,7 +118,8 @@ def _baseline(
             score.latency_p95_s,
             score.cost_per_success_usd,
         )
-        return Baseline("measured", incumbent, score.n, *metrics, provider_kinds=score.provider_kinds)
+        source: BaselineSource = "simulated" if score.simulated else "measured"
+        return Baseline(source, incumbent, score.n, *metrics, provider_kinds=score.provider_kinds)
     if gates:
         return Baseline("gates", incumbent)
     return Baseline("none", incumbent)
@@ -127,7 +131,7 @@ def _gate(gates: dict[str, Any] | None, key: str) -> float | None:
 
 
 def _guards(base: Baseline, gates: dict[str, Any] | None, drop: float) -> tuple[Guard, ...]:
-    """Thresholds from the measured baseline; per metric, the tier's gate when the baseline lacks it."""
+    """Thresholds from the incumbent's baseline; per metric, the tier's gate when the baseline lacks it."""
     specs = (
         ("success_rate", ">=", base.success_rate, lambda b: max(b - drop, 0.0), "min_success"),
         ("tool_failure_rate", "<=", base.tool_failure_rate, lambda b: min(b + drop, 1.0), "max_tool_failure"),
@@ -261,7 +265,7 @@ def plan_rollout(
             tiers.extend(planned)
         else:
             direct.append(DirectChange(change.tier, "no model gains traffic: apply directly"))
-    simulated = bool(new.meta.simulated) or any("sim" in t.baseline.provider_kinds for t in tiers)
+    simulated = bool(new.meta.simulated) or any(t.baseline.source == "simulated" for t in tiers)
     return RolloutPlan(settings, tuple(tiers), tuple(direct), simulated)
 
 
@@ -284,7 +288,7 @@ def _metric_round(metric: str, value: float | None) -> float | None:
 def _tier_dict(t: TierRollout) -> dict[str, Any]:
     b = t.baseline
     baseline: dict[str, Any] = {"source": b.source, "model": b.model}
-    if b.source == "measured":
+    if b.source in ("measured", "simulated"):
         baseline.update(
             n=b.n,
             success_rate=_r(b.success_rate),

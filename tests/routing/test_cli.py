@@ -56,7 +56,11 @@ def test_recommend_simulate_writes_everything(project, repo):
     assert proposed.meta.simulated is True
     assert set(proposed.tiers) == set(current.tiers)
     assert any(proposed.tiers[t] != current.tiers[t] for t in current.tiers)
-    assert yaml.safe_load((out / "rollout.yaml").read_text())["version"] == 1
+    rollout = yaml.safe_load((out / "rollout.yaml").read_text())
+    assert (rollout["version"], rollout["simulated"]) == (1, True)
+    baselines = [t["baseline"] for t in rollout["tiers"]]
+    assert baselines and all(b["source"] == "simulated" for b in baselines if "n" in b)  # never "measured"
+    assert any("n" in b for b in baselines)
     assert "SIMULATED" in (out / "diff.md").read_text().splitlines()[0]
     assert all(t.rationale.startswith("[SIMULATED]") for t in proposed.tiers.values())
     # the shipped example is what the offline default writes, so `make demo` leaves the tree clean

@@ -213,5 +213,21 @@ def test_simulated_baseline_marks_the_plan():
             "anthropic/claude-sonnet-4.6", "coding", 0.9, provider_kinds=("sim",)
         )
     }
-    assert plan(scores=scores).simulated
-    assert rollout_to_dict(plan(scores=scores))["tiers"][0]["baseline"]["provider_kinds"] == ["sim"]
+    simulated = plan(scores=scores)
+    assert simulated.simulated
+    (coding,) = [t for t in simulated.tiers if t.tier == "coding"]
+    assert coding.baseline.source == "simulated"  # a simulated number is never labelled measured
+    baseline = rollout_to_dict(simulated)["tiers"][0]["baseline"]
+    assert (baseline["source"], baseline["provider_kinds"]) == ("simulated", ["sim"])
+    assert baseline["success_rate"] == 0.9 and baseline["n"] == 40  # its figures are still written
+    assert [g.source for g in coding.guards] == [g.source for g in plan().tiers[0].guards]
+
+
+def test_a_partly_simulated_score_is_a_simulated_baseline():
+    scores = {
+        ("coding", "anthropic/claude-sonnet-4.6"): score(
+            "anthropic/claude-sonnet-4.6", "coding", 0.9, provider_kinds=("real", "sim")
+        )
+    }
+    assert rollout_to_dict(plan(scores=scores))["tiers"][0]["baseline"]["source"] == "simulated"
+    assert rollout_to_dict(plan())["tiers"][0]["baseline"]["source"] == "measured"
