@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,6 +40,27 @@ class InputError(DomainError):
     def _render(self) -> str:
         where = ": ".join(part for part in (self.path, self.field) if part)
         return f"{where}: {self.message}" if where else self.message
+
+
+class OptionError(InputError):
+    """A command-line value the program refused: the CLI reports it as click's usage error for that
+    option (`Invalid value for '--tiers': ...`, exit code 2), not as a problem in some file."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(None, option, message)
+
+
+def unknown_value(kind: str, value: str, known: Sequence[str]) -> str:
+    """`unknown tier 'codng' (tiers: chat, coding, ...); did you mean 'coding'?`: the allowed values,
+    and the closest one when the value looks like a typo of it."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(value, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown {kind} {value!r} ({kind}s: {', '.join(known)}){hint}"
 
 
 def pydantic_field(loc: tuple) -> str:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from evals.errors import InputError, validated
+from evals.errors import InputError, OptionError, unknown_value, validated
 from evals.files import load_yaml
 from evals.records import Endpoint
 
@@ -136,21 +136,15 @@ class Config(_Strict):
         p = Path(path)
         return p if p.is_absolute() else (self.base_dir / p)
 
-    def tier(self, name: str) -> TierConfig:
-        try:
-            return self.tiers[name]
-        except KeyError:
-            raise InputError(
-                self.source, "tiers", f"unknown tier {name!r}; valid: {', '.join(self.tiers)}"
-            ) from None
-
     def select_tiers(self, names: str | None) -> list[str]:
-        """Parse a `--tiers a,b` value against the configured tiers (None means all)."""
+        """Parse a `--tiers a,b` value against the configured tiers (None means all); an unknown one is
+        a usage error naming the option and the tiers there are."""
         if not names:
             return list(self.tiers)
         chosen = [n.strip() for n in names.split(",") if n.strip()]
         for name in chosen:
-            self.tier(name)
+            if name not in self.tiers:
+                raise OptionError("--tiers", unknown_value("tier", name, list(self.tiers)))
         return chosen
 
     def litellm_model(self, model: str) -> str:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evals.errors import DomainError
+from evals.errors import DomainError, OptionError
 from evals.records import Response, Result
 
 SCHEMA_VERSION = 2
@@ -176,14 +176,23 @@ class ResultStore:
         row = self._db.execute(query).fetchone()
         return row[0] if row else None
 
-    def require_run(self, run_id: str | None) -> str:
-        """The given run id, or the latest; a clear error when there is none."""
+    def require_run(self, run_id: str | None, option: str | None = None) -> str:
+        """The given run id, or the latest; a clear error when there is none. An unknown id given as
+        `option` on the command line is a usage error naming that option and the latest run."""
         chosen = run_id or self.latest_run()
         if chosen is None:
             raise DomainError(f"{self.path}: no runs stored yet; run `routing eval` first")
         if self.run_info(chosen) is None:
-            raise DomainError(f"{self.path}: unknown run id {chosen!r}")
+            raise self.unknown_run(chosen, option)
         return chosen
+
+    def unknown_run(self, run_id: str, option: str | None = None) -> DomainError:
+        """The error for a run id the store does not hold: a usage error when `option` gave it."""
+        if option is None:
+            return DomainError(f"{self.path}: unknown run id {run_id!r}")
+        latest = self.latest_run()
+        known = f"the latest is {latest}" if latest else "no runs stored yet"
+        return OptionError(option, f"unknown run id {run_id!r} in {self.path} ({known})")
 
     def put(self, cache_key: str, result: Result, attempts: Sequence[Response] = ()) -> None:
         """Write a cell's outcome and its last attempts in one transaction; a later ok row replaces

@@ -21,7 +21,7 @@ from evals.checks.base import SpecError
 from evals.checks.registry import build_check, grade
 from evals.checks.tool_call import openai_tool_name
 from evals.checks.tool_values import OPTIONAL
-from evals.errors import InputError, validated
+from evals.errors import InputError, OptionError, unknown_value, validated
 from evals.files import read_objects
 from evals.records import TIERS, Task
 from evals.tasks.validate import tool_problems, validate_tasks
@@ -199,7 +199,7 @@ def answers_for(questions: Path, answers: Path | None) -> dict[str, dict[str, An
 def import_bfcl(questions: Path, answers: Path | None, tier: str, out: Path) -> ImportReport:
     """Write one task file per importable question into `out`; report what was skipped and why."""
     if tier not in TIERS:
-        raise InputError(None, "--tier", f"unknown tier {tier!r}; valid: {', '.join(TIERS)}")
+        raise OptionError("--tier", unknown_value("tier", tier, TIERS))
     by_id = answers_for(questions, answers)
     report = ImportReport()
     out.mkdir(parents=True, exist_ok=True)

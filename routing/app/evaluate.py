@@ -175,7 +175,7 @@ def load_plan(store: ResultStore, run_id: str) -> tuple[Plan, dict]:
     """The stored plan of a run, tasks included, exactly as it was planned."""
     info = store.run_info(run_id)
     if info is None:
-        raise DomainError(f"{store.path}: unknown run id {run_id!r} to resume")
+        raise store.unknown_run(run_id, "--resume")
     meta = info["meta"].get("plan")
     if not meta:
         raise DomainError(f"run {run_id} was stored before runs kept their plan; it cannot be resumed")

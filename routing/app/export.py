@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evals.errors import InputError
+from evals.errors import InputError, OptionError
 from evals.files import load_yaml
 from routing.app.guards import defined_tiers
 from routing.config import Config
@@ -26,7 +26,7 @@ def export_litellm_yaml(
     """With --stage N, tiers whose primary changes carry the N-th share of the STORED rollout plan
     (the one the reviewer read), against the current policy's primary."""
     from routing.app.evaluate import load_snapshots_if_any, price_table
-    from routing.decide.rollout import stored_candidates, stored_stage_shares
+    from routing.decide.rollout import stored_candidates, stored_stage_shares, stored_stages
     from routing.render.litellm_config import dump_litellm_config, litellm_config
 
     path = Path(policy_path) if policy_path else config.resolve(config.paths.proposed)
@@ -41,21 +41,25 @@ def export_litellm_yaml(
     previous = load_policy(config.resolve(config.paths.policy))
     plan_path = Path(rollout_path) if rollout_path else latest_rollout(config)
     document = load_yaml(plan_path)
+    plan_name = f"{plan_path.parent.name}/{plan_path.name}"
     try:
+        stages = stored_stages(document)
+        if not 1 <= stage <= len(stages):
+            listed = ", ".join(f"{s:.0%}" for s in stages)
+            message = f"stage must be 1..{len(stages)}, got {stage} (the stages of {plan_name}: {listed})"
+            raise OptionError("--stage", message)
         shares = stored_stage_shares(document, stage)
     except ValueError as exc:
         field, _, message = str(exc).partition(": ")
-        if field.startswith("stage must"):
-            raise InputError(plan_path, "settings.stages", f"--stage: {exc}") from None
         raise InputError(plan_path, field, message) from None
     for tier, candidate in stored_candidates(document).items():
         in_policy = policy.tiers.get(tier)
         if in_policy is None or in_policy.primary != candidate:
             message = f"{candidate} is not the primary of {tier} in {path.name}: run recommend again"
             raise InputError(plan_path, f"tiers.{tier}.candidate", message)
-    share = document["settings"]["stages"][stage - 1]
+    share = stages[stage - 1]
     tiers = ", ".join(shares) or "no tier"
     header.append(f"rollout stage {stage}: stage share {share:.0%} for the new primary of {tiers}")
-    header.append(f"rollout plan: {plan_path.parent.name}/{plan_path.name}")
+    header.append(f"rollout plan: {plan_name}")
     exported = litellm_config(policy, config, stage_share=shares, previous=previous, prices=prices)
     return dump_litellm_config(exported, header)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from evals.errors import InputError
+from evals.errors import InputError, OptionError
 from routing.config import Config
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -17,11 +17,11 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def report_day(day: str) -> str:
     """`--date` must be a calendar date, YYYY-MM-DD: it names a folder under reports/."""
     if not _ISO_DAY.fullmatch(day):
-        raise InputError(None, "--date", f"{day!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-23")
+        raise OptionError("--date", f"{day!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-23")
     try:
         date.fromisoformat(day)
     except ValueError as exc:
-        raise InputError(None, "--date", f"{day!r} is not a date: {exc}") from None
+        raise OptionError("--date", f"{day!r} is not a date: {exc}") from None
     return day
 
 
@@ -32,7 +32,7 @@ def report_dir(config: Config, day: str, out: Path | None) -> Path:
     reports = config.resolve(config.paths.reports).resolve()
     chosen = (reports / report_day(day)).resolve()
     if not chosen.is_relative_to(reports) or chosen == reports:
-        raise InputError(None, "--date", f"{day!r} would write outside {reports}")
+        raise OptionError("--date", f"{day!r} would write outside {reports}")
     return chosen
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evals.errors import DomainError, InputError
+from evals.errors import DomainError, InputError, OptionError
 from routing.config import Config
 from routing.rankings import store
 from routing.rankings.catalog import Catalog, parse_catalog
@@ -108,11 +108,13 @@ def _window(start: str | None, end: str | None) -> dict[str, str]:
             try:
                 days[name] = date.fromisoformat(value)
             except ValueError:
-                raise DomainError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
+                raise OptionError(name, f"{value!r} is not a date: use YYYY-MM-DD") from None
     if "--end" in days and days["--end"] < DATASET_FLOOR:
-        raise DomainError(f"--end {end}: the rankings-daily dataset begins at {DATASET_FLOOR}")
+        raise OptionError(
+            "--end", f"{end} is before {DATASET_FLOOR}, where the rankings-daily dataset begins"
+        )
     if len(days) == 2 and days["--start"] > days["--end"]:
-        raise DomainError(f"--start {start} is after --end {end}")
+        raise OptionError("--start", f"{start} is after --end {end}")
     return {"start_date": start or "", "end_date": end or ""}
 
 
@@ -129,6 +131,7 @@ def fetch(
     """Fetch the models catalog and rankings-daily, save both raw, store the weekly windows."""
     from routing.rankings.fetch import DEFAULT_BASE_URL, KEY_ENV, Client
 
+    params = _window(start, end)
     environ = os.environ if env is None else env
     key = environ.get(KEY_ENV)
     if not key:
@@ -136,7 +139,6 @@ def fetch(
             f"set {KEY_ENV} to fetch OpenRouter rankings: any OpenRouter API key works for the Data API "
             "(or import saved files with `routing rankings import`)"
         )
-    params = _window(start, end)
     folder = rankings_folder(config)
     with client or Client(key, base_url or DEFAULT_BASE_URL) as http:
         models = http.get_json("models")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.errors import InputError
+from evals.errors import InputError, OptionError
 from evals.files import load_yaml
 from routing.config import Config
 from routing.decide.rollout_verdict import Observed, Verdict, guard_checks, judge
@@ -58,7 +58,8 @@ def _stage_min(tier: dict[str, Any], stage: int, path: Path) -> int | None:
     if not stages:
         raise InputError(path, f"tiers: {tier.get('tier')}: stages", "no stages in the plan")
     if tier.get("kind") == "primary" and not 1 <= stage <= len(stages):
-        raise InputError(path, "stages", f"--stage must be 1..{len(stages)} for tier {tier.get('tier')}")
+        where = f"the stages of tier {tier.get('tier')} in {path.parent.name}/{path.name}"
+        raise OptionError("--stage", f"stage must be 1..{len(stages)}, got {stage} ({where})")
     return stages[min(stage, len(stages)) - 1].get("min_requests")
 
 

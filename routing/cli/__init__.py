@@ -1,7 +1,8 @@
 """The `routing` command line. Thin: each command parses options, calls one app function, prints.
 
 Heavy imports (pydantic models, pandas, litellm) happen inside commands so `routing --help` is fast.
-Domain errors become one-line messages with exit code 1 here and only here; usage errors exit 2.
+Domain errors become one-line messages with exit code 1 here and only here; usage errors exit 2, and so
+does a command-line value the app refuses (OptionError): RoutingContext reports it against its option.
 Commands live in the modules of this package, one per area; this module assembles them.
 """
 
@@ -13,6 +14,29 @@ from typing import Any
 import click
 
 from routing.cli import rankings, tasks, traffic, weekly
+
+
+class RoutingContext(click.Context):
+    """A command's context: a value the app refused (OptionError) becomes click's usage error for that
+    option, with the command's usage line and exit code 2, as if click had checked it while parsing."""
+
+    def invoke(self, callback: Any, /, *args: Any, **kwargs: Any) -> Any:
+        from evals.errors import OptionError
+
+        try:
+            return super().invoke(callback, *args, **kwargs)
+        except OptionError as exc:
+            named = (p for p in self.command.params if exc.option in (*p.opts, p.human_readable_name))
+            param = next(named, None)
+            hint = None if param else f"'{exc.option}'"
+            raise click.BadParameter(exc.message, ctx=self, param=param, param_hint=hint) from None
+
+
+def _with_routing_context(command: click.Command) -> None:
+    """Every command and sub-command under `routing` runs in a RoutingContext."""
+    command.context_class = RoutingContext
+    for sub in getattr(command, "commands", {}).values():
+        _with_routing_context(sub)
 
 
 class RoutingGroup(click.Group):
@@ -47,6 +71,7 @@ for command in (
     traffic.usage,
     traffic.rollout,
 ):
+    _with_routing_context(command)
     main.add_command(command)
 
 

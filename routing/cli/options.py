@@ -19,6 +19,8 @@ CONFIG_HELP = (
 FILE = click.Path(resolve_path=True, dir_okay=False)
 FOLDER = click.Path(resolve_path=True, file_okay=False)
 ANY_PATH = click.Path(resolve_path=True)
+EXISTING_PATH = click.Path(resolve_path=True, exists=True)
+EXISTING_FOLDER = click.Path(resolve_path=True, exists=True, file_okay=False)
 
 
 simulate_option = click.option(

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 from routing.cli.options import (
     ANY_PATH,
+    EXISTING_FOLDER,
+    EXISTING_PATH,
     FILE,
     FOLDER,
     allow_unpriced_option,
@@ -85,7 +87,7 @@ def observed(observer: Any, run: Callable[[], Any]) -> Any:
     help="Comma-separated models called for real even with --simulate (e.g. local/smollm2); "
     "they join every tier's candidates and their rows are labelled real.",
 )
-@click.option("--tasks", "tasks_root", type=ANY_PATH, help="Task folder with one sub-folder per tier.")
+@click.option("--tasks", "tasks_root", type=EXISTING_FOLDER, help="Task folder with one sub-folder per tier.")
 @resume_option
 @allow_unpriced_option
 @quiet_option
@@ -168,7 +170,7 @@ def print_pr_outcome(outcome: Any) -> None:
 @click.command("eval")
 @simulate_option
 @replay_option
-@click.option("--tasks", "tasks_path", type=ANY_PATH, help="Task file or folder (default: each tier's).")
+@click.option("--tasks", "tasks_path", type=EXISTING_PATH, help="Task file or folder (default: each tier's).")
 @click.option("--models", help="Comma-separated catalog slugs (default: the current policy's models).")
 @click.option("--tiers", help="Comma-separated tiers.")
 @click.option(

@@ -330,17 +330,23 @@ def rollout_to_dict(plan: RolloutPlan) -> dict[str, Any]:
     }
 
 
+def stored_stages(document: Any) -> list[float]:
+    """The stage shares of a stored rollout.yaml document; problems raise ValueError naming the field."""
+    if not isinstance(document, dict) or document.get("version") != 1:
+        raise ValueError("version: expected a version 1 rollout plan")
+    stages = (document.get("settings") or {}).get("stages")
+    if not isinstance(stages, list) or not all(isinstance(s, int | float) for s in stages):
+        raise ValueError("settings.stages: expected a list of shares")
+    return [float(s) for s in stages]
+
+
 def stored_stage_shares(document: Any, stage: int) -> dict[str, float]:
     """Per tier, the new primary's share at 1-based `stage`, read from a stored rollout.yaml document.
 
     `export litellm --stage N` reads the plan the weekly run wrote instead of planning again, so the
     exported weights are the ones the reviewer approved. Problems raise ValueError naming the field.
     """
-    if not isinstance(document, dict) or document.get("version") != 1:
-        raise ValueError("version: expected a version 1 rollout plan")
-    stages = (document.get("settings") or {}).get("stages")
-    if not isinstance(stages, list) or not all(isinstance(s, int | float) for s in stages):
-        raise ValueError("settings.stages: expected a list of shares")
+    stages = stored_stages(document)
     if not 1 <= stage <= len(stages):
         raise ValueError(f"stage must be 1..{len(stages)}, got {stage}")
     shares = {}

@@ -111,14 +111,52 @@ def test_malformed_input_exits_1_names_file_and_field_writes_nothing(project, ta
     assert outputs(project) == []
 
 
-def test_unknown_tier_is_a_domain_error(project):
-    result = invoke(project, "recommend", "--simulate", "--tiers", "nope")
-    assert result.exit_code == 1 and "valid: coding" in result.output
+@pytest.mark.parametrize("command", [("recommend", "--simulate"), ("eval", "--simulate")])
+def test_unknown_tier_is_a_usage_error_naming_the_option(project, command):
+    result = invoke(project, *command, "--tiers", "chat,codng")
+    assert result.exit_code == 2, result.output
+    assert f"Usage: main {command[0]}" in result.output
+    expected = "Invalid value for '--tiers': unknown tier 'codng' (tiers: coding, agent, long_context, chat,"
+    assert expected in result.output and "did you mean 'coding'?" in result.output
+    assert "routing.yaml" not in result.output
+    assert outputs(project) == []
 
 
 def test_conflicting_modes_are_a_usage_error(project):
     result = invoke(project, "recommend", "--simulate", "--replay", "x.jsonl")
     assert result.exit_code == 2
+
+
+def test_an_unknown_run_id_is_a_usage_error_naming_the_option_and_the_latest_run(project):
+    run_id = invoke(project, "eval", "--simulate", "--tiers", "chat", "--repeats", "1").output.split()[-1]
+    for args, option in [
+        (("eval", "--resume", "sim-nope"), "'--resume'"),
+        (("recommend", "--resume", "sim-nope"), "'--resume'"),
+        (("score", "--run", "sim-nope"), "'--run'"),
+        (("results", "export", "sim-nope", "--out", str(project / "x.jsonl")), "'RUN_ID'"),
+    ]:
+        result = invoke(project, *args)
+        assert result.exit_code == 2, result.output
+        assert f"Invalid value for {option}: unknown run id 'sim-nope' in " in result.output
+        assert f"(the latest is {run_id})" in result.output
+
+
+@pytest.mark.parametrize(("command", "kind"), [("eval", "Path"), ("recommend", "Directory")])
+def test_a_missing_task_folder_is_a_usage_error(project, command, kind):
+    result = invoke(project, command, "--simulate", "--tasks", str(project / "nowhere"))
+    assert result.exit_code == 2
+    assert f"Invalid value for '--tasks': {kind} '{project / 'nowhere'}' does not exist" in result.output
+
+
+def test_import_bfcl_refuses_an_unknown_tier_as_a_usage_error(tmp_path):
+    questions = tmp_path / "questions.json"
+    questions.write_text("")
+    args = ["tasks", "import-bfcl", str(questions), "--tier", "agnt", "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--tier': unknown tier 'agnt' (tiers: " in result.output
+    assert "did you mean 'agent'?" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_eval_prints_run_id_last_then_score_export_and_recommend_results(project):
@@ -243,7 +281,9 @@ def test_export_litellm_stage_splits_the_changed_tier(project):
     assert weights[new] / total == pytest.approx(0.05, abs=0.001)
     assert weights[old] > weights[new]
     bad = invoke(project, "export", "litellm", "--stage", "9")
-    assert bad.exit_code == 1 and "rollout.yaml: settings.stages" in bad.output
+    assert bad.exit_code == 2, bad.output
+    expected = f"Invalid value for '--stage': stage must be 1..4, got 9 (the stages of {DAY}/rollout.yaml: 5%"
+    assert expected in bad.output and "settings.stages" not in bad.output
 
 
 def test_export_stage_reads_the_stored_rollout_plan(project):

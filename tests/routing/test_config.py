@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.errors import InputError
+from evals.errors import InputError, OptionError
 from routing.config import load_config
 
 MINIMAL = "version: 1\ntiers:\n  chat: {tasks: golden_tasks/chat}\n"
@@ -49,8 +49,11 @@ def test_yaml_syntax_error_names_line(tmp_path):
 def test_select_tiers_validates_names(tmp_path):
     config = load_config(write(tmp_path, MINIMAL))
     assert config.select_tiers(None) == ["chat"]
-    with pytest.raises(InputError, match="valid: chat"):
+    with pytest.raises(OptionError) as refused:
         config.select_tiers("chat,coding")
+    assert refused.value.option == "--tiers"
+    assert refused.value.message == "unknown tier 'coding' (tiers: chat)"
+    assert refused.value.exit_code == 2
 
 
 def test_litellm_model_uses_gateway_and_overrides(tmp_path):

@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from evals.errors import DomainError
+from evals.errors import DomainError, OptionError
 from evals.records import Result
 from evals.run.store import ResultStore
 
@@ -56,6 +56,9 @@ def test_require_run(tmp_path):
         assert store.require_run(None) == "r-1"
         with pytest.raises(DomainError, match="unknown run id"):
             store.require_run("r-2")
+        with pytest.raises(OptionError) as refused:
+            store.require_run("r-2", "--run")
+        assert refused.value.option == "--run" and refused.value.message.endswith("(the latest is r-1)")
 
 
 V1_SCHEMA = """

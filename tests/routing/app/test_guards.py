@@ -41,7 +41,8 @@ def test_a_date_that_is_not_a_date_is_refused(bad):
 
 def test_cli_refuses_a_date_escaping_reports_before_running(project: Path):
     result = run(project, "recommend", "--simulate", "--date", "../../x")
-    assert result.exit_code == 1 and "--date: '../../x' is not a date" in result.output
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--date': '../../x' is not a date: use YYYY-MM-DD" in result.output
     assert not (project / ".routing").exists() and not (project.parent / "x").exists()
 
 

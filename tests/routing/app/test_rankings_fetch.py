@@ -157,9 +157,13 @@ def test_refetching_a_stored_week_with_other_figures_needs_replace(project: Path
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [
-        ("2026-05-10", "2026-05-04", "--start 2026-05-10 is after --end 2026-05-04"),
-        ("2024-01-01", "2024-12-31", "the rankings-daily dataset begins at 2025-01-01"),
-        ("May 4", "2026-05-10", "--start 'May 4': expected a date YYYY-MM-DD"),
+        ("2026-05-10", "2026-05-04", "Invalid value for '--start': 2026-05-10 is after --end 2026-05-04"),
+        (
+            "2024-01-01",
+            "2024-12-31",
+            "Invalid value for '--end': 2024-12-31 is before 2025-01-01, where the rankings-daily dataset",
+        ),
+        ("May 4", "2026-05-10", "Invalid value for '--start': 'May 4' is not a date: use YYYY-MM-DD"),
     ],
 )
 def test_a_bad_window_is_refused_before_any_request(
@@ -170,5 +174,12 @@ def test_a_bad_window_is_refused_before_any_request(
         result = CliRunner().invoke(
             main, [*args, "--config", str(project / "routing.yaml")], env={"OPENROUTER_API_KEY": KEY}
         )
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code == 2 and message in result.output
     assert stub.seen == []
+
+
+def test_a_bad_window_is_named_before_the_missing_key(project: Path) -> None:
+    args = ["rankings", "fetch", "--start", "May 4", "--config", str(project / "routing.yaml")]
+    result = CliRunner().invoke(main, args, env={"OPENROUTER_API_KEY": None})
+    assert result.exit_code == 2 and "Invalid value for '--start'" in result.output
+    assert "OPENROUTER_API_KEY" not in result.output

@@ -87,7 +87,10 @@ def test_regressed_canary_rolls_back_with_the_numbers(project):
 
 def test_a_stage_outside_the_plan_and_logs_without_the_candidate_are_clear(project, tmp_path):
     result = check(project, "spend_logs_canary_healthy.csv", "9")
-    assert result.exit_code == 1 and "--stage must be 1..4" in result.output
+    assert result.exit_code == 2, result.output
+    assert (
+        "Invalid value for '--stage': stage must be 1..4, got 9 (the stages of tier coding" in result.output
+    )
     result = check(project, "spend_logs_traffic.csv")  # no canary deployment ids in it
     assert result.exit_code == 4
     assert "0 of" in result.output and "more needed" in result.output
