@@ -57,9 +57,15 @@ def export_litellm_yaml(
         if in_policy is None or in_policy.primary != candidate:
             message = f"{candidate} is not the primary of {tier} in {path.name}: run recommend again"
             raise InputError(plan_path, f"tiers.{tier}.candidate", message)
-    share = stages[stage - 1]
-    tiers = ", ".join(shares) or "no tier"
-    header.append(f"rollout stage {stage}: stage share {share:.0%} for the new primary of {tiers}")
+    if shares:
+        share = f"{stages[stage - 1]:.0%}"
+        header.append(
+            f"rollout stage {stage}: stage share {share} for the new primary of {', '.join(shares)}"
+        )
+    else:
+        header.append(
+            f"rollout stage {stage}: no tier changes its primary, so it sends no traffic to a new model"
+        )
     header.append(f"rollout plan: {plan_name}")
     exported = litellm_config(policy, config, stage_share=shares, previous=previous, prices=prices)
     return dump_litellm_config(exported, header)

@@ -286,6 +286,21 @@ def test_export_litellm_stage_splits_the_changed_tier(project):
     assert expected in bad.output and "settings.stages" not in bad.output
 
 
+def test_export_stage_says_when_no_tier_changes_its_primary(project):
+    assert invoke(project, "recommend", "--simulate", "--date", DAY).exit_code == 0
+    plan_path = project / "reports" / DAY / "rollout.yaml"
+    plan = yaml.safe_load(plan_path.read_text())
+    plan["tiers"] = [t for t in plan["tiers"] if t["kind"] != "primary"]
+    plan_path.write_text(yaml.safe_dump(plan))
+    result = invoke(project, "export", "litellm", "--stage", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        "# rollout stage 1: no tier changes its primary, so it sends no traffic to a new model"
+        in result.output
+    )
+    assert "no tier" not in result.output.replace("no tier changes", "")
+
+
 def test_export_stage_reads_the_stored_rollout_plan(project):
     """The exported weights are the reviewed plan's, not a plan worked out again from today's config."""
     accept_risk(project, "coding", 0.45)
