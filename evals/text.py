@@ -1,4 +1,5 @@
-"""Names in one line, for the notes and error messages of both layers: a few shown, the rest counted."""
+"""Names and counts in one line, for the notes and error messages of both layers: a few names shown,
+the rest counted; a count with its noun in the right number."""
 
 from __future__ import annotations
 
@@ -9,3 +10,9 @@ def some_of(names: Sequence[str], shown: int = 3) -> str:
     """'a, b, c and 2 more': the first `shown` names, then how many are left out."""
     text = ", ".join(names[:shown])
     return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """'1 task', '0 tasks', '3 tasks': the count and the noun in its number (`many` when the plural is
+    not the noun plus s, e.g. 'retries')."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -30,7 +30,7 @@ from evals.run.plan import Cell, plan_cells
 from evals.run.store import ResultStore
 from evals.run.throttle import Throttle
 from evals.tasks.agent import run_agent
-from evals.text import some_of
+from evals.text import plural, some_of
 
 __all__ = ["Cell", "RunObserver", "RunStart", "RunSummary", "call_with_retries", "plan_cells", "run_cells"]
 
@@ -121,18 +121,18 @@ class RunSummary:
             if self.budget.estimated:
                 counted += f" (${self.budget.estimated:.2f} of it estimated: calls of unknown cost)"
             parts.append(
-                f"stopped before the cap: {self.budget.skipped} attempts not run"
+                f"stopped before the cap: {plural(self.budget.skipped, 'attempt')} not run"
                 f" (estimated ${self.budget.skipped_usd:.2f}{sim}); {counted}"
             )
         if self.unpriced_calls:
             models = sorted({r.model for r in self._unpriced_results})
             parts.append(
-                f"{self.unpriced_calls} attempts had no known price and are not counted against the cap"
+                f"{plural(self.unpriced_calls, 'attempt')} had no known price: not counted against the cap"
                 f" ({some_of(models)})"
             )
         if self.unknown_cost_calls > self.unpriced_calls:
             estimated = self.unknown_cost_calls - self.unpriced_calls
-            parts.append(f"{estimated} attempts have no known cost (the cap counted their estimate)")
+            parts.append(f"{plural(estimated, 'attempt')} with no known cost: the cap counted an estimate")
         return "; ".join(parts) or None
 
 

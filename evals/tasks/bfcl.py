@@ -25,6 +25,7 @@ from evals.errors import InputError, OptionError, unknown_value, validated
 from evals.files import read_objects
 from evals.records import TIERS, Task
 from evals.tasks.validate import tool_problems, validate_tasks
+from evals.text import plural
 
 _TYPES = {"dict": "object", "float": "number", "tuple": "array"}
 _JSON_TYPES = {"string", "integer", "number", "boolean", "array", "object", "null"}
@@ -224,7 +225,7 @@ def import_bfcl(questions: Path, answers: Path | None, tier: str, out: Path) -> 
 
 def summary(report: ImportReport, out: Path) -> list[str]:
     """Lines for the console: written, then each skip reason with its count and an example id."""
-    lines = [f"{len(report.written)} task(s) written to {out}"]
+    lines = [f"{plural(len(report.written), 'task')} written to {out}"]
     for reason, count in report.skipped.most_common():
         lines.append(f"skipped {count}: {reason} (e.g. {report.examples[reason]})")
     return lines

@@ -37,6 +37,7 @@ def rankings_fetch(
     config: Any, start: str | None, end: str | None, replace: bool, base_url: str | None
 ) -> None:
     """Fetch OpenRouter's Data API rankings-daily and the models catalog (needs OPENROUTER_API_KEY)."""
+    from evals.text import plural
     from routing.app.rankings import fetch
 
     summary = fetch(config, start, end, replace=replace, base_url=base_url)
@@ -45,7 +46,10 @@ def rankings_fetch(
     for path in summary.raw:
         click.echo(f"raw: {path}", err=True)
     if summary.retries:
-        click.echo(f"waited {sum(summary.retries):.1f} s over {len(summary.retries)} retry(ies)", err=True)
+        click.echo(
+            f"waited {sum(summary.retries):.1f} s over {plural(len(summary.retries), 'retry', 'retries')}",
+            err=True,
+        )
     click.echo(
         f"{summary.imported.count('new')} new, {summary.imported.count('replace')} replaced, "
         f"{summary.imported.count('unchanged')} unchanged; as of {summary.as_of}"

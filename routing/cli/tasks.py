@@ -28,14 +28,15 @@ def tasks() -> None:
 @config_option
 def tasks_validate(config: Any, path: str | None) -> None:
     """Check task schemas and that each task's reference passes its own checks; lists every problem."""
+    from evals.text import plural
     from routing.app.tasks import validate_tasks
 
     valid, problems = validate_tasks(config, Path(path) if path else None)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s); {len(valid)} valid task(s)")
-    click.echo(f"{len(valid)} tasks valid")
+        raise click.ClickException(f"{plural(len(problems), 'problem')}; {plural(len(valid), 'valid task')}")
+    click.echo(f"{plural(len(valid), 'task')} valid")
 
 
 @tasks.command("import-bfcl")

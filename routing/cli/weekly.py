@@ -200,6 +200,7 @@ def eval_cmd(
 
     Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,
     130 interrupted (what finished is stored; the printed command resumes it)."""
+    from evals.text import plural
     from routing.app.eval_run import run_eval
     from routing.app.evaluate import EvalRequest
 
@@ -228,8 +229,8 @@ def eval_cmd(
     )
     held = f", {summary.mean_in_flight:g} calls in flight on average" if summary.mean_in_flight else ""
     err.print(
-        f"{summary.completed} cells run ({summary.calls} calls), {summary.reused} reused,"
-        f" {summary.errors} errors{held}",
+        f"{plural(summary.completed, 'cell')} run ({plural(summary.calls, 'call')}), {summary.reused} reused,"
+        f" {plural(summary.errors, 'error')}{held}",
         highlight=False,
     )
     for kind, count in summary.error_types.most_common():

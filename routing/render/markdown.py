@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from evals.scores import Score
+from evals.text import plural
 from routing import __version__
 from routing.config import TierConfig
 from routing.decide.gates import GateRisk
@@ -36,7 +37,7 @@ def score_row(s: Score, failures: Sequence[GateRisk], total_risk: str) -> dict[s
     ci = "" if s.success_low is None else f" ({pct(s.success_low)}–{pct(s.success_high)})"
     return {
         "model": s.model,
-        "n": f"{s.n}" + (f" (+{s.errors} errors)" if s.errors else ""),
+        "n": f"{s.n}" + (f" (+{plural(s.errors, 'error')})" if s.errors else ""),
         "success": pct(s.success_rate) + ci,
         "tool": pct(s.tool_failure_rate),
         "latency": f"{secs(s.latency_p50_s)} / {secs(s.latency_p95_s)}",

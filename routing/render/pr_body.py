@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from evals.scores import Score
+from evals.text import plural
 from routing.decide.momentum import Momentum
 from routing.decide.proposal import Decision
 from routing.render.markdown import PROVIDER_LABELS, ReportSources
@@ -114,7 +115,7 @@ def evidence_rows(d: Decision, scores: Sequence[Score]) -> tuple[list[dict[str, 
                 "tool": failures_text(s),
                 "latency": f"{secs(s.latency_p50_s)} / {secs(s.latency_p95_s)}",
                 "cps": cost_per_success_text(s),
-                "n": f"{s.tasks} / {s.n}" + (f" (+{s.errors} errors)" if s.errors else ""),
+                "n": f"{s.tasks} / {s.n}" + (f" (+{plural(s.errors, 'error')})" if s.errors else ""),
             }
         )
     return rows, max(0, len(order) - TABLE_MODELS)

@@ -8,13 +8,14 @@ import time
 from typing import Any
 
 from evals.records import Result
+from evals.text import plural
 
 
 def spend_text(known: float, estimated: float, unpriced: int, kind: str) -> str:
     """What the run has spent, never an unknown shown as $0: the known costs, the estimates the budget
     counted for calls whose cost is unknown, and the calls with neither (labelled when simulated)."""
     label = " simulated" if kind == "sim" else ""
-    calls = f"{unpriced} attempt{'s' if unpriced != 1 else ''} of unknown cost"
+    calls = f"{plural(unpriced, 'attempt')} of unknown cost"
     if unpriced and not known and not estimated:
         return f"spend unknown{label} ({calls})"
     text = f"${known:.4f}{label} spent"
@@ -27,7 +28,7 @@ def status_line(run_id: str, done: int, todo: int, errors: int, spend: str, star
     """`eval r-1: 40/120 cells, 2 errors, $0.0123 spent, ETA 35s`."""
     elapsed = time.monotonic() - started
     eta = f"{(elapsed / done) * (todo - done):.0f}s" if done and todo > done else ("0s" if done else "?")
-    return f"eval {run_id}: {done}/{todo} cells, {errors} errors, {spend}, ETA {eta}"
+    return f"eval {run_id}: {done}/{plural(todo, 'cell')}, {plural(errors, 'error')}, {spend}, ETA {eta}"
 
 
 class ProgressObserver:
@@ -51,10 +52,8 @@ class ProgressObserver:
         self._every = max(1, start.todo // 10)
         self.console.print(f"run {start.run_id}: {start.plan}", highlight=False, soft_wrap=True)
         reused = start.planned - start.todo
-        self.console.print(
-            f"{start.todo} cells to run ({reused} already stored); if interrupted, resume with:",
-            highlight=False,
-        )
+        to_run = f"{plural(start.todo, 'cell')} to run ({reused} already stored)"
+        self.console.print(f"{to_run}; if interrupted, resume with:", highlight=False)
         self.console.print(f"  {start.resume_command}", highlight=False, soft_wrap=True)
         if self.live and start.todo:
             from rich.live import Live
@@ -88,8 +87,7 @@ class ProgressObserver:
         """Said on Ctrl-C: what is stored and how to go on."""
         if self.start is None:
             return "interrupted before the first call; nothing was run"
-        stored = self.start.planned - self.start.todo + self.done
-        return (
-            f"interrupted: {stored}/{self.start.planned} cells of run {self.start.run_id} are stored; "
-            f"resume with: {self.start.resume_command}"
-        )
+        start = self.start
+        stored = start.planned - start.todo + self.done
+        cells = f"{stored}/{plural(start.planned, 'cell')}"
+        return f"interrupted: {cells} of run {start.run_id} stored; resume with: {start.resume_command}"

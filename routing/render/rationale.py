@@ -6,6 +6,7 @@ Every sentence is made from the decision's structured reasons and numbers; nothi
 from __future__ import annotations
 
 from evals.scores import Score
+from evals.text import plural
 from routing.decide.gates import Assessment, GateRisk
 from routing.decide.proposal import Decision, Settle
 from routing.render.text import METRIC_NAMES, cost_per_success_text, metric_value, pct, risk, secs, usd
@@ -41,18 +42,17 @@ def _unpriced_note(s: Score) -> str:
     """Why an unknown cost still takes part in the decision, and at what figure."""
     if s.cost_per_success_usd is not None or s.cost_per_success_high_usd is None:
         return ""
-    calls = "call" if s.unpriced_attempts == 1 else "calls"
     low, high = usd(s.cost_per_success_low_usd), usd(s.cost_per_success_high_usd)
     return (
-        f" ({s.unpriced_attempts} {calls} unpriced: between {low} and {high}, each counted at nothing or"
-        " at the dearest priced call; gates and ranking read the higher)"
+        f" ({plural(s.unpriced_attempts, 'call')} unpriced: between {low} and {high},"
+        " each counted at nothing or at the dearest priced call; gates and ranking read the higher)"
     )
 
 
 def standing(a: Assessment) -> str:
     """'success 92% over 40 tasks, risk 3.1%' — the numbers a reviewer checks first."""
     s = a.score
-    parts = [f"success {pct(a.success.observed)} over {s.tasks} tasks"]
+    parts = [f"success {pct(a.success.observed)} over {plural(s.tasks, 'task')}"]
     parts.append(f"cost per success {usd(s.cost_per_success_usd)}{_unpriced_note(s)}")
     if s.latency_p95_s is not None:
         parts.append(f"p95 {secs(s.latency_p95_s)}")
@@ -81,7 +81,8 @@ def _paired_text(d: Decision, model: str | None) -> str:
         test = f"McNemar {_p(p.p_not_better)} against it being better"
     else:
         test = f"McNemar {_p(p.p_worse)} against it being worse"
-    return f"; on the {p.common} tasks both ran it did better on {p.wins}, worse on {p.losses} ({test})"
+    both = plural(p.common, "task")
+    return f"; on the {both} both ran it did better on {p.wins}, worse on {p.losses} ({test})"
 
 
 def _objective_figure(d: Decision, model: str) -> str:
@@ -115,9 +116,10 @@ def _settle_part(d: Decision, s: Settle) -> str:
             if r.metric not in ("success", "cost_per_success") and (r.risk is None or r.risk > 0)
         ]
         left = ", ".join(others) or "unknown metrics"
-        return f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks, from {left})"
+        return f"{s.model} ({stake}; risk {risk(s.total_risk)} over {plural(s.tasks, 'task')}, from {left})"
     return (
-        f"{s.model} ({stake}; risk {risk(s.total_risk)} over {s.tasks} tasks; ~{s.tasks_needed} tasks, "
+        f"{s.model} ({stake}; risk {risk(s.total_risk)} over {plural(s.tasks, 'task')}; "
+        f"~{plural(s.tasks_needed, 'task')}, "
         f"{more} more, would settle it if its rate holds)"
     )
 

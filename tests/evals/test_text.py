@@ -1,4 +1,4 @@
-from evals.text import some_of
+from evals.text import plural, some_of
 
 
 def test_some_of_shows_a_few_names_and_counts_the_rest():
@@ -7,3 +7,11 @@ def test_some_of_shows_a_few_names_and_counts_the_rest():
     assert some_of(["a", "b", "c"]) == "a, b, c"
     assert some_of(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
     assert some_of(["a", "b"], shown=1) == "a and 1 more"
+
+
+def test_plural_puts_the_noun_in_the_counts_number():
+    assert plural(1, "task") == "1 task"
+    assert plural(0, "task") == "0 tasks"
+    assert plural(3, "cell") == "3 cells"
+    assert plural(1, "retry", "retries") == "1 retry"
+    assert plural(2, "retry", "retries") == "2 retries"

@@ -422,8 +422,8 @@ def test_tasks_validate_exits_1_listing_every_bad_task(tmp_path):
     assert result.exit_code == 1
     assert "wrong.yaml: chat/wrong: reference fails its own checks" in result.output
     assert "broken.yaml: line" in result.output
-    assert "2 problem(s); 1 valid task(s)" in result.output
+    assert "2 problems; 1 valid task" in result.output
     (folder / "wrong.yaml").unlink()
     (folder / "broken.yaml").unlink()
     ok = runner.invoke(main, ["tasks", "validate", str(tmp_path)])
-    assert ok.exit_code == 0 and "1 tasks valid" in ok.output
+    assert ok.exit_code == 0 and "1 task valid" in ok.output

@@ -171,11 +171,14 @@ def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
     unpriced = Scripted(default=Response(content="Paris", cost_usd=None))
     with ResultStore(tmp_path / "r.db") as store:
         summary = run(unpriced, store, plan_cells([(task(), "a")], 3))
-    assert summary.budget_note() == "3 attempts had no known price and are not counted against the cap (a)"
+    assert summary.budget_note() == "3 attempts had no known price: not counted against the cap (a)"
+    with ResultStore(tmp_path / "one.db") as store:
+        one = run(unpriced, store, plan_cells([(task(), "a")], 1))
+    assert one.budget_note() == "1 attempt had no known price: not counted against the cap (a)"
     with ResultStore(tmp_path / "m.db") as store:
         many = run(unpriced, store, plan_cells([(task(), m) for m in "edcba"], 1))
     assert many.budget_note() == (
-        "5 attempts had no known price and are not counted against the cap (a, b, c and 2 more)"
+        "5 attempts had no known price: not counted against the cap (a, b, c and 2 more)"
     )
     with ResultStore(tmp_path / "s.db") as store:
         stopped = run(
@@ -201,8 +204,8 @@ def test_budget_note_says_what_the_guard_could_not_count(tmp_path):
         )
     assert estimated.budget_note() == (
         "stopped before the cap: 2 attempts not run (estimated $0.02); spent $0.01"
-        " ($0.01 of it estimated: calls of unknown cost); 1 attempts have no known cost (the cap counted"
-        " their estimate)"
+        " ($0.01 of it estimated: calls of unknown cost); 1 attempt with no known cost: the cap counted"
+        " an estimate"
     )
     with ResultStore(tmp_path / "t.db") as store:
         assert run(Scripted(), store, plan_cells([(task(), "a")], 1)).budget_note() is None

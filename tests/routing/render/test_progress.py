@@ -1,4 +1,5 @@
 import io
+from dataclasses import replace
 
 from rich.console import Console
 
@@ -38,10 +39,10 @@ def test_plain_mode_prints_start_lines_then_a_line_per_tenth_with_simulated_spen
     assert lines[0] == "run r-1: simulate: ..." and lines[2] == "  routing eval --resume r-1"
     assert "10 cells to run (10 already stored)" in lines[1]
     progress = [line for line in lines if line.startswith("eval r-1:")]
-    assert len(progress) == 10 and "10/10 cells, 1 errors, $0.0000 simulated spent" in progress[-1]
+    assert len(progress) == 10 and "10/10 cells, 1 error, $0.0000 simulated spent" in progress[-1]
     assert (
         obs.interrupted_note()
-        == "interrupted: 20/20 cells of run r-1 are stored; resume with: routing eval --resume r-1"
+        == "interrupted: 20/20 cells of run r-1 stored; resume with: routing eval --resume r-1"
     )
 
 
@@ -73,3 +74,12 @@ def test_the_live_line_reads_the_runs_budget():
     assert (
         "$0.0000 simulated spent + $0.0100 estimated for calls of unknown cost + 1 attempt of unknown" in last
     )
+
+
+def test_one_cell_is_a_cell():
+    obs, buf = observer()
+    obs.run_started(replace(START, planned=1, todo=1))
+    done(1, obs)
+    text = buf.getvalue()
+    assert "1 cell to run (0 already stored); if interrupted, resume with:" in text
+    assert "eval r-1: 1/1 cell, 1 error," in text
