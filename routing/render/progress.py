@@ -53,9 +53,12 @@ class ProgressObserver:
         self.console.print(f"run {start.run_id}: {start.plan}", highlight=False, soft_wrap=True)
         reused = start.planned - start.todo
         to_run = f"{plural(start.todo, 'cell')} to run ({reused} already stored)"
+        if not start.todo:  # nothing left that an interruption could cut short
+            self.console.print(f"{to_run}: nothing left to call", highlight=False)
+            return
         self.console.print(f"{to_run}; if interrupted, resume with:", highlight=False)
         self.console.print(f"  {start.resume_command}", highlight=False, soft_wrap=True)
-        if self.live and start.todo:
+        if self.live:
             from rich.live import Live
 
             self._live = Live(self._line(), console=self.console, refresh_per_second=4, transient=False)

@@ -100,8 +100,7 @@ def test_recommend_resume_replays_the_weekly_run_it_names(tmp_path):
         config, "recommend", "--resume", run_id, "--tiers", "chat", "--quiet", "--date", "2026-11-23"
     )
     assert again.exit_code == 0, again.output
-    assert (
-        f"routing recommend --resume {run_id}" in again.output
-        and "0 cells to run (16 already stored)" in again.output
-    )
+    assert f"run {run_id}: " in again.output  # the named run's stored plan, replayed
+    assert "0 cells to run (16 already stored): nothing left to call" in again.output
+    assert "resume with" not in again.output  # nothing left that an interruption could cut short
     assert "SIMULATED" in (tmp_path / "reports" / "2026-11-23" / "report.md").read_text().splitlines()[0]

@@ -76,6 +76,13 @@ def test_the_live_line_reads_the_runs_budget():
     )
 
 
+def test_a_run_with_nothing_left_to_call_prints_no_resume_hint():
+    obs, buf = observer()
+    obs.run_started(replace(START, todo=0))
+    lines = buf.getvalue().splitlines()
+    assert lines == ["run r-1: simulate: ...", "0 cells to run (20 already stored): nothing left to call"]
+
+
 def test_one_cell_is_a_cell():
     obs, buf = observer()
     obs.run_started(replace(START, planned=1, todo=1))
