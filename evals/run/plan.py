@@ -18,6 +18,7 @@ from typing import Any
 
 from evals.providers.base import estimate_tokens
 from evals.records import Task, cache_key
+from evals.text import plural
 
 Prices = dict[str, tuple[float, float]]  # model -> (input, output) USD per Mtok
 DEFAULT_MAX_OUTPUT_TOKENS = 4096  # assumed when a task sets no max_tokens (the estimate must not be low)
@@ -70,10 +71,16 @@ class Plan:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def describe(self) -> str:
-        n_tasks = len({t.id for t, _ in self.pairs})
+        """`sim: 2 models x 4 tasks x 3 repeats = 24 cells; ...`; when models run only their tiers'
+        tasks, the (model, task) pairs are counted instead: `337 model-task pairs (6 models, 60 tasks)`."""
+        n_models, n_tasks = len(self.models), len({t.id for t, _ in self.pairs})
+        models, tasks = plural(n_models, "model"), plural(n_tasks, "task")
+        grid = f"{models} x {tasks}"
+        if len(self.pairs) != n_models * n_tasks:
+            grid = f"{plural(len(self.pairs), 'model-task pair')} ({models}, {tasks})"
         return (
-            f"{self.mode}: {len(self.models)} model(s) x {n_tasks} task(s) x {self.repeats} repeat(s)"
-            f" = {len(self.cells)} cells; tiers {', '.join(self.tiers)}; models {', '.join(self.models)}"
+            f"{self.mode}: {grid} x {plural(self.repeats, 'repeat')} = {plural(len(self.cells), 'cell')}"
+            f"; tiers {', '.join(self.tiers)}; models {', '.join(self.models)}"
         )
 
     def to_meta(self) -> dict[str, Any]:
