@@ -35,11 +35,17 @@ def risk(value: float | None) -> str:
 
 
 def human_tokens(n: float | None) -> str:
+    """Three significant digits, as the public board writes them: 3.43T, 806B, 12.5M, 940."""
     if n is None:
         return "n/a"
     for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f}{unit}"
+        if n >= size * 0.9995:  # 999.6B is 1.00T, not 1000B
+            value = n / size
+            for decimals in (2, 1):  # 9.996 rounds to 10.0, 99.96 to 100
+                text = f"{value:.{decimals}f}"
+                if float(text) < 10 ** (3 - decimals):
+                    return f"{text}{unit}"
+            return f"{value:.0f}{unit}"
     return str(int(n))
 
 

@@ -39,7 +39,10 @@ def test_wow_is_marked_as_the_sources_across_a_gap():
 
 def test_human_tokens():
     assert human_tokens(3.43e12) == "3.43T"
-    assert human_tokens(806e9) == "806.00B"
+    assert human_tokens(806e9) == "806B"  # three significant digits, like 3.43T beside it
+    assert human_tokens(12.34e6) == "12.3M"
+    assert human_tokens(9.996e9) == "10.0B" and human_tokens(999.6e9) == "1.00T"
+    assert human_tokens(940) == "940"
     assert human_tokens(None) == "n/a"
 
 
