@@ -112,7 +112,10 @@ def recommend(
     remote: str,
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report
-    (and with --pr the week's pull request)."""
+    (and with --pr the week's pull request).
+
+    Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,
+    130 interrupted (what finished is stored; the printed command resumes it)."""
     from routing.app.real_models import parse_models
     from routing.app.weekly import RecommendOptions
     from routing.app.weekly import recommend as run_recommend

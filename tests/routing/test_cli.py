@@ -427,3 +427,14 @@ def test_tasks_validate_exits_1_listing_every_bad_task(tmp_path):
     (folder / "broken.yaml").unlink()
     ok = runner.invoke(main, ["tasks", "validate", str(tmp_path)])
     assert ok.exit_code == 0 and "1 task valid" in ok.output
+
+
+@pytest.mark.parametrize("command", ["recommend", "eval"])
+def test_the_run_commands_help_lists_their_exit_codes(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0
+    assert (
+        "Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,"
+        " 130 interrupted (what finished is stored; the printed command resumes it)."
+    ) in text
