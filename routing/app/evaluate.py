@@ -235,6 +235,10 @@ def execute(
             store.start_run(run_id, provider.kind, meta, tasks, digest=plan.digest())
             if observer:
                 done = len(store.done_keys(run_id) & {c.key for c in plan.cells})
+                # the stored plan keeps no --real models: a resume would run them simulated
+                resume = (
+                    "" if getattr(provider, "real_models", None) else resume_command(request, config, run_id)
+                )
                 observer.run_started(
                     RunStart(
                         run_id,
@@ -242,7 +246,7 @@ def execute(
                         len(plan.cells) - done,
                         provider.kind,
                         "; ".join(x for x in (plan.describe(), note) if x),
-                        resume_command(request, config, run_id),
+                        resume,
                     )
                 )
             summary = asyncio.run(

@@ -10,6 +10,9 @@ from typing import Any
 from evals.records import Result
 from evals.text import plural
 
+# A run that calls some models for real among simulated ones (`--real`) keeps no plan for them.
+NOT_RESUMABLE = "a run with --real models cannot be resumed (each is new evidence: run it again)"
+
 
 def spend_text(known: float, estimated: float, unpriced: int, kind: str) -> str:
     """What the run has spent, never an unknown shown as $0: the known costs, the estimates the budget
@@ -56,8 +59,11 @@ class ProgressObserver:
         if not start.todo:  # nothing left that an interruption could cut short
             self.console.print(f"{to_run}: nothing left to call", highlight=False)
             return
-        self.console.print(f"{to_run}; if interrupted, resume with:", highlight=False)
-        self.console.print(f"  {start.resume_command}", highlight=False, soft_wrap=True)
+        if start.resume_command:
+            self.console.print(f"{to_run}; if interrupted, resume with:", highlight=False)
+            self.console.print(f"  {start.resume_command}", highlight=False, soft_wrap=True)
+        else:
+            self.console.print(f"{to_run}; {NOT_RESUMABLE}", highlight=False)
         if self.live:
             from rich.live import Live
 
@@ -93,4 +99,5 @@ class ProgressObserver:
         start = self.start
         stored = start.planned - start.todo + self.done
         cells = f"{stored}/{plural(start.planned, 'cell')}"
-        return f"interrupted: {cells} of run {start.run_id} stored; resume with: {start.resume_command}"
+        then = f"resume with: {start.resume_command}" if start.resume_command else NOT_RESUMABLE
+        return f"interrupted: {cells} of run {start.run_id} stored; {then}"

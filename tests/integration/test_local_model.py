@@ -224,6 +224,8 @@ def test_recommend_mixes_the_real_local_model_with_simulated_candidates(server, 
     args += ["--tasks", str(REPO / "golden_tasks_local"), "--out", str(tmp_path / "out")]
     done = routing(*args, config=config)
     assert done.returncode == 0, done.stderr
+    # its stored plan keeps no --real model: no resume command is offered that would run it simulated
+    assert "cannot be resumed" in done.stderr and "resume with" not in done.stderr
     with ResultStore(tmp_path / "results.db") as store:
         rows = store.results(store.require_run(None))
     kinds = {(r.model, r.provider_kind) for r in rows}

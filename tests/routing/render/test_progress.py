@@ -5,7 +5,7 @@ from rich.console import Console
 
 from evals.records import Result
 from evals.run.runner import RunStart, RunSummary
-from routing.render.progress import ProgressObserver, spend_text
+from routing.render.progress import NOT_RESUMABLE, ProgressObserver, spend_text
 
 
 def observer(quiet=False):
@@ -90,3 +90,12 @@ def test_one_cell_is_a_cell():
     text = buf.getvalue()
     assert "1 cell to run (0 already stored); if interrupted, resume with:" in text
     assert "eval r-1: 1/1 cell, 1 error," in text
+
+
+def test_a_run_with_real_models_says_it_cannot_be_resumed():
+    obs, buf = observer()
+    obs.run_started(replace(START, resume_command=""))
+    lines = buf.getvalue().splitlines()
+    assert lines[1] == "10 cells to run (10 already stored); " + NOT_RESUMABLE
+    assert "resume with" not in buf.getvalue()
+    assert obs.interrupted_note().endswith("stored; " + NOT_RESUMABLE)
