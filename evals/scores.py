@@ -185,6 +185,7 @@ class Score:
         data = {name: getattr(self, name) for name in kept}
         data["provider_kinds"] = list(self.provider_kinds)
         data["task_successes"] = round(self.task_successes, 6)
+        data["simulated"] = self.simulated  # a simulated figure says so wherever it goes
         return data
 
 

@@ -51,6 +51,7 @@ def test_recommend_simulate_writes_everything(project, repo):
         assert (out / name).is_file(), name
     report = (out / "report.md").read_text()
     assert "SIMULATED" in report.splitlines()[0]
+    assert all(row["simulated"] is True for row in json.loads((out / "scores.json").read_text()))
     proposed = load_policy(project / "policies/proposed.yaml")
     current = load_policy(project / "policies/current.yaml")
     assert proposed.meta.simulated is True

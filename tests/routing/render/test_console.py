@@ -26,7 +26,9 @@ def test_scores_csv_has_header_and_joined_kinds():
     header, line = text.splitlines()
     assert header.startswith("model,tier,n,passes")
     # kinds, tasks, task successes, then unpriced calls and the cost estimates (equal to the known cost)
-    assert line.startswith("m,chat,1,1") and line.endswith(",sim,1,1.0,0,0.01,0.01,0.01")
+    assert line.startswith("m,chat,1,1") and line.endswith(
+        ",sim,1,1.0,0,0.01,0.01,0.01,True"
+    )  # simulated, said in every row
     assert scores_csv([]) == ""
 
 
