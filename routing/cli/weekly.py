@@ -287,7 +287,10 @@ def diff(old: str, new: str) -> None:
     """Semantic diff of two policy files."""
     from routing.app.policies import diff_files
 
-    for change in diff_files(Path(old), Path(new)):
+    changes, simulated = diff_files(Path(old), Path(new))
+    if simulated:
+        click.echo("SIMULATED: a policy here was decided from simulated evidence, not real calls")
+    for change in changes:
         for line in change.lines:
             click.echo(line)
 

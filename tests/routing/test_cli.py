@@ -233,6 +233,11 @@ def test_diff_command_prints_semantic_lines(project):
     new.write_text(yaml.safe_dump(data))
     result = CliRunner().invoke(main, ["diff", str(project / "policies/current.yaml"), str(new)])
     assert "chat: primary deepseek/deepseek-v3.2 -> x/new" in result.output
+    assert "SIMULATED" not in result.output
+    data["meta"] = {"simulated": True}
+    new.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["diff", str(project / "policies/current.yaml"), str(new)])
+    assert result.output.startswith("SIMULATED: ") and "chat: primary" in result.output
 
 
 def test_tasks_validate_counts_shipped_tasks(project):
