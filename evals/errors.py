@@ -56,10 +56,10 @@ class OptionError(InputError):
 def unknown_value(kind: str, value: str, known: Sequence[str]) -> str:
     """`unknown tier 'codng' (tiers: chat, coding, ...); did you mean 'coding'?`: the allowed values,
     and the closest one when the value looks like a typo of it."""
-    from difflib import get_close_matches
+    from evals.text import close_match
 
-    close = get_close_matches(value, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    close = close_match(value, known)
+    hint = f"; did you mean {close!r}?" if close else ""
     return f"unknown {kind} {value!r} ({kind}s: {', '.join(known)}){hint}"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -13,7 +12,7 @@ from evals.errors import InputError
 from evals.files import atomic_write, read_objects, require
 from evals.providers.cost import resolve_cost
 from evals.records import Price, Result
-from evals.text import some_of
+from evals.text import close_match, some_of
 
 
 def dumps_results(results: Iterable[Result]) -> str:
@@ -55,8 +54,8 @@ def read_results(path: str | Path, on_unread: Callable[[str], None] | None = Non
 
 
 def _with_guess(name: str) -> str:
-    close = difflib.get_close_matches(name, list(Result.model_fields), n=1, cutoff=0.7)
-    return f"{name} (did you mean {close[0]}?)" if close else name
+    close = close_match(name, Result.model_fields, cutoff=0.7)
+    return f"{name} (did you mean {close}?)" if close else name
 
 
 def price_recorded_tokens(
