@@ -18,6 +18,11 @@ class Budget:
     skipped: int = 0
     skipped_usd: float = 0.0  # estimated cost of the attempts not run
 
+    @property
+    def known(self) -> float:
+        """What the calls whose cost is known cost: `spent` without the estimates it counts."""
+        return self.spent - self.estimated
+
     def reserve(self, estimate: float | None) -> bool:
         """Whether a call estimated at `estimate` may start. With no estimate, only a cap above 0
         lets it run (a cap of 0 allows no call that may cost anything)."""

@@ -82,7 +82,7 @@ class ProgressObserver:
     def _line(self) -> str:
         start = self.start
         b = self.budget
-        known, estimated, unpriced = (b.spent - b.estimated, b.estimated, b.unguarded) if b else (0.0, 0.0, 0)
+        known, estimated, unpriced = (b.known, b.estimated, b.unguarded) if b else (0.0, 0.0, 0)
         spend = spend_text(known, estimated, unpriced, start.provider_kind)
         return status_line(start.run_id, self.done, start.todo, self.errors, spend, self._started)
 
