@@ -91,25 +91,32 @@ def load_current(config: Config, given: Path | None) -> tuple[Policy | None, Pat
     return load_policy(path), path
 
 
-def add_rankings(
-    config: Config, inputs: WeeklyInputs, tiers: list[str], rankings: Path | None, today: date
-) -> None:
-    """Momentum from the rankings snapshots, the candidate models per tier and, among them, the movers.
-
-    The newest stored models catalog (when there is one) decides tools, context, structured outputs and
-    expiry; each tier's selection keeps its candidates with their reasons and the dropped models.
-    """
+def add_rankings(config: Config, inputs: WeeklyInputs, rankings: Path | None) -> None:
+    """Momentum from the rankings snapshots, and the newest stored models catalog (when there is one)."""
     from routing.app.evaluate import load_snapshots_if_any
     from routing.app.rankings import latest_catalog
-    from routing.decide.candidates import select_tier
     from routing.decide.momentum import compute_momentum
 
     inputs.snapshots = load_snapshots_if_any(config, rankings)
     inputs.momentum = compute_momentum(inputs.snapshots)
-    inputs.catalog = catalog = latest_catalog(config, rankings)
+    inputs.catalog = latest_catalog(config, rankings)
+
+
+def select_candidates(config: Config, inputs: WeeklyInputs, tiers: list[str], today: date) -> None:
+    """The candidate models per tier and, among them, the movers. The catalog decides tools, context,
+    structured outputs and expiry; each selection keeps its candidates with their reasons and the
+    dropped models."""
+    from routing.decide.candidates import select_tier
+
     for name in tiers:
         inputs.selections[name] = select_tier(
-            name, config.tiers[name], config.candidates, inputs.momentum, inputs.current, catalog, today
+            name,
+            config.tiers[name],
+            config.candidates,
+            inputs.momentum,
+            inputs.current,
+            inputs.catalog,
+            today,
         )
     _follow_movers(inputs)
 
@@ -153,7 +160,7 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
         inputs = WeeklyInputs(
             current, current_path, {t: config.tiers[t] for t in recorded}, results=results, notes=notes
         )
-        add_rankings(config, inputs, list(recorded), opts.rankings, date.fromisoformat(opts.day[:10]))
+        add_rankings(config, inputs, opts.rankings)
         _recorded_candidates(inputs, recorded, opts.source)
         return inputs
     from routing.app.evaluate import load_tier_tasks
@@ -161,12 +168,8 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
     tiers = config.select_tiers(opts.tiers)
     inputs = WeeklyInputs(current, current_path, {t: config.tiers[t] for t in tiers})
     inputs.tasks = load_tier_tasks(config, tiers)
-    add_rankings(config, inputs, tiers, opts.rankings, date.fromisoformat(opts.day[:10]))
-    if opts.real_models:
-        from routing.app.real_models import add_real_candidates
-
-        add_real_candidates(inputs.selections, opts.real_models)
-    if opts.mode == "replay":
+    add_rankings(config, inputs, opts.rankings)
+    if opts.mode == "replay":  # the candidates are the models recorded (--real is refused with it)
         from evals.providers.replay import ReplayProvider
 
         assert opts.source is not None
@@ -177,6 +180,12 @@ def gather_inputs(config: Config, opts: RecommendOptions) -> WeeklyInputs:
             ids = {t.id for t in tasks}
             by_tier[name] = {m for m, task_id, _ in replay.recorded if task_id in ids}
         _recorded_candidates(inputs, by_tier, opts.source)
+        return inputs
+    select_candidates(config, inputs, tiers, date.fromisoformat(opts.day[:10]))
+    if opts.real_models:
+        from routing.app.real_models import add_real_candidates
+
+        add_real_candidates(inputs.selections, opts.real_models)
     return inputs
 
 
