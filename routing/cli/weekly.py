@@ -67,7 +67,14 @@ def observed(observer: Any, run: Callable[[], Any]) -> Any:
         observer.stop()
 
 
-@click.command()
+# the commands that call models: one text for both helps
+RUN_EXIT_CODES = (
+    "Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,"
+    " 130 interrupted (what finished is stored; the printed command resumes it)."
+)
+
+
+@click.command(epilog=RUN_EXIT_CODES)
 @simulate_option
 @replay_option
 @click.option("--results", type=FILE, help="Decide from recorded verdicts (JSONL).")
@@ -112,10 +119,7 @@ def recommend(
     remote: str,
 ) -> None:
     """The weekly one-shot: rankings, candidates, eval, scores, proposal, diff, rollout plan, report
-    (and with --pr the week's pull request).
-
-    Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,
-    130 interrupted (what finished is stored; the printed command resumes it)."""
+    (and with --pr the week's pull request)."""
     from routing.app.real_models import parse_models
     from routing.app.weekly import RecommendOptions
     from routing.app.weekly import recommend as run_recommend
@@ -170,7 +174,7 @@ def print_pr_outcome(outcome: Any) -> None:
         err.print(f"pr: body file: {outcome.body_file}", markup=False)
 
 
-@click.command("eval")
+@click.command("eval", epilog=RUN_EXIT_CODES)
 @simulate_option
 @replay_option
 @click.option("--tasks", "tasks_path", type=EXISTING_PATH, help="Task file or folder (default: each tier's).")
@@ -199,10 +203,7 @@ def eval_cmd(
     quiet: bool,
     skip_invalid: bool,
 ) -> None:
-    """Run golden tasks against models and store every result; prints the run id on its last line.
-
-    Exit codes: 0 done, 1 an input or domain error, 2 a usage error, 3 every attempt errored,
-    130 interrupted (what finished is stored; the printed command resumes it)."""
+    """Run golden tasks against models and store every result; prints the run id on its last line."""
     from evals.text import plural
     from routing.app.eval_run import run_eval
     from routing.app.evaluate import EvalRequest
